@@ -1,0 +1,44 @@
+package io.specops.decoding;
+
+/**
+ * What one generation cost and how speculation went.
+ *
+ * @param promptTokens tokens in the prompt
+ * @param generatedTokens tokens the target produced, an end token included
+ * @param targetCalls forward passes of the target model, the prompt's included
+ * @param verifySteps target calls that checked a draft
+ * @param draftedTokens draft tokens sent to the target
+ * @param acceptedTokens draft tokens the target agreed with
+ * @param timeToFirstTokenNanos from the start of the request to its first generated token
+ * @param totalNanos from the start of the request to its last token
+ * @param inferenceNanos time inside the runtime's inference call
+ * @param draftNanos time spent by the drafter
+ */
+public record GenerationStats(
+        int promptTokens,
+        int generatedTokens,
+        int targetCalls,
+        int verifySteps,
+        int draftedTokens,
+        int acceptedTokens,
+        long timeToFirstTokenNanos,
+        long totalNanos,
+        long inferenceNanos,
+        long draftNanos) {
+
+    /** Accepted draft tokens over drafted ones; 0 when nothing was drafted. */
+    public double acceptanceRate() {
+        return draftedTokens == 0 ? 0.0 : (double) acceptedTokens / draftedTokens;
+    }
+
+    /** Tokens settled per verify step: the accepted drafts plus the target's own token. */
+    public double meanAcceptanceLength() {
+        return verifySteps == 0 ? 1.0 : 1.0 + (double) acceptedTokens / verifySteps;
+    }
+
+    /** Generated tokens per second after the first token (the decode phase). */
+    public double decodeTokensPerSecond() {
+        long decodeNanos = totalNanos - timeToFirstTokenNanos;
+        return generatedTokens <= 1 || decodeNanos <= 0 ? 0.0 : (generatedTokens - 1) * 1e9 / decodeNanos;
+    }
+}

@@ -1,0 +1,99 @@
+package io.specops.decoding;
+
+import java.util.Arrays;
+
+/**
+ * The cost of a verify step relative to a plain one: {@code c(k) = t(k + 1 tokens) / t(1 token)},
+ * including the KV-cache rollback a rejected draft needs. Speculation pays only when the tokens a
+ * step gains exceed {@code c(k)}, and {@code c(k)} differs by model, runtime and machine, so it is
+ * measured ({@link #measure}) rather than assumed.
+ */
+public final class VerifyCost {
+
+    private final double[] relative;
+
+    /** @param relative {@code c(0..maxDraftTokens)}; {@code c(0)} must be 1 */
+    public VerifyCost(double[] relative) {
+        if (relative.length < 2 || relative[0] != 1.0) {
+            throw new IllegalArgumentException("relative costs must start with c(0) = 1 and cover k >= 1");
+        }
+        this.relative = relative.clone();
+    }
+
+    /** A cost model where a verify step costs {@code 1 + perDraftToken * k}; for tests and fallbacks. */
+    public static VerifyCost linear(int maxDraftTokens, double perDraftToken) {
+        double[] costs = new double[maxDraftTokens + 1];
+        for (int k = 0; k <= maxDraftTokens; k++) {
+            costs[k] = 1.0 + perDraftToken * k;
+        }
+        return new VerifyCost(costs);
+    }
+
+    /**
+     * Times {@code forward(k + 1 tokens)} plus the rollback of {@code k} of them against a one-token
+     * step on a {@code contextTokens}-token cache, interleaving all {@code k} in each of
+     * {@code rounds} rounds and keeping the median. Costs are made non-decreasing in {@code k}.
+     */
+    public static VerifyCost measure(TargetModel model, int maxDraftTokens, int contextTokens, int rounds) {
+        int[] tokens = new int[contextTokens + maxDraftTokens + 1];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = 3 + (i * 7) % Math.max(1, model.vocabSize() - 3);
+        }
+        long[][] nanos = new long[maxDraftTokens + 1][rounds];
+        try (TargetSequence sequence = model.openSequence()) {
+            sequence.forward(tokens, 0, contextTokens, 1);
+            for (int round = -1; round < rounds; round++) {
+                for (int k = 0; k <= maxDraftTokens; k++) {
+                    long start = System.nanoTime();
+                    sequence.forward(tokens, contextTokens, k + 1, k + 1);
+                    sequence.truncate(contextTokens);
+                    long elapsed = System.nanoTime() - start;
+                    if (round >= 0) { // round -1 warms up every shape
+                        nanos[k][round] = elapsed;
+                    }
+                }
+            }
+        }
+        double[] relative = new double[maxDraftTokens + 1];
+        double base = median(nanos[0]);
+        for (int k = 0; k <= maxDraftTokens; k++) {
+            relative[k] = k == 0 ? 1.0 : Math.max(relative[k - 1], median(nanos[k]) / base);
+        }
+        return new VerifyCost(relative);
+    }
+
+    public int maxDraftTokens() {
+        return relative.length - 1;
+    }
+
+    /** {@code c(k)}; drafts longer than the measured range are extrapolated linearly from the last step. */
+    public double relative(int k) {
+        if (k < relative.length) {
+            return relative[k];
+        }
+        int last = relative.length - 1;
+        double slope = relative[last] - relative[last - 1];
+        return relative[last] + slope * (k - last);
+    }
+
+    public double[] toArray() {
+        return relative.clone();
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text =
+                new StringBuilder("c(k) for k=1..").append(relative.length - 1).append(':');
+        for (int k = 1; k < relative.length; k++) {
+            text.append(String.format(" %.2f", relative[k]));
+        }
+        return text.toString();
+    }
+}

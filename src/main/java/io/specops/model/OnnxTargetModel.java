@@ -1,0 +1,269 @@
+package io.specops.model;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.specops.decoding.TargetModel;
+import io.specops.decoding.TargetSequence;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A decoder-only language model on an ONNX Runtime session. One session serves any number of
+ * sequences at once ({@link OrtSession#run} is thread-safe); each sequence owns its KV cache.
+ */
+public final class OnnxTargetModel implements TargetModel, AutoCloseable {
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final OnnxLayout layout;
+    private final int contextLength;
+    private final Set<String> outputNames;
+    /** {@code (contextLength)} ones, shared read-only by every sequence's attention mask. */
+    private final LongBuffer ones;
+
+    OnnxTargetModel(Path modelFile, SessionSettings settings, ModelConfig config) {
+        this.environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = sessionOptions(settings)) {
+            this.session = environment.createSession(modelFile.toString(), options);
+            this.layout = OnnxLayout.of(session, config);
+        } catch (OrtException e) {
+            throw new ModelLoadException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
+        }
+        this.contextLength = config.contextLength();
+        Set<String> names = new LinkedHashSet<>();
+        names.add(layout.logits());
+        names.addAll(layout.presentKeys());
+        names.addAll(layout.presentValues());
+        this.outputNames = Set.copyOf(names);
+        this.ones = directLongs(contextLength);
+        for (int i = 0; i < contextLength; i++) {
+            ones.put(i, 1L);
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(SessionSettings settings) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(settings.intraOpThreads());
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(
+                switch (settings.optimizationLevel()) {
+                    case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                    case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                    case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                    default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                });
+        options.setCPUArenaAllocator(settings.memoryArena());
+        options.setMemoryPatternOptimization(settings.memoryPattern());
+        return options;
+    }
+
+    @Override
+    public int vocabSize() {
+        return layout.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public String describeLayout() {
+        return layout.describe();
+    }
+
+    @Override
+    public TargetSequence openSequence() {
+        return new Sequence();
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime session failed", e);
+        }
+    }
+
+    static LongBuffer directLongs(int count) {
+        return ByteBuffer.allocateDirect(count * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
+    }
+
+    /**
+     * One sequence's KV cache. The cache tensors are normally the previous call's {@code present}
+     * outputs, fed back without a copy; a truncation copies each layer's kept prefix into tensors of
+     * its own.
+     */
+    private final class Sequence implements TargetSequence {
+
+        private final int layers = layout.layers();
+        /** Per layer, {@code (1, kvHeads, cachedTokens, headSize)}. */
+        private final OnnxTensor[] keys = new OnnxTensor[layers];
+
+        private final OnnxTensor[] values = new OnnxTensor[layers];
+        /** Input scratch, {@code (contextLength)}: token ids, then positions. */
+        private final LongBuffer ids = directLongs(contextLength);
+
+        private final LongBuffer positions = directLongs(contextLength);
+        private final java.nio.IntBuffer ids32 = layout.idType() == OnnxJavaType.INT32
+                ? ByteBuffer.allocateDirect(contextLength * Integer.BYTES)
+                        .order(ByteOrder.nativeOrder())
+                        .asIntBuffer()
+                : null;
+        /** The run whose outputs hold the cache, or null when the cache tensors are our own. */
+        private OrtSession.Result cacheOwner;
+
+        private int cachedTokens;
+        private long inferenceNanos;
+
+        Sequence() {
+            for (int layer = 0; layer < layers; layer++) {
+                keys[layer] = KvTensors.empty(environment, layout);
+                values[layer] = KvTensors.empty(environment, layout);
+            }
+        }
+
+        @Override
+        public int cachedTokens() {
+            return cachedTokens;
+        }
+
+        @Override
+        public long inferenceNanos() {
+            return inferenceNanos;
+        }
+
+        @Override
+        public float[] forward(int[] tokens, int from, int count, int logitRows) {
+            int total = cachedTokens + count;
+            if (total > contextLength) {
+                throw new IllegalStateException(
+                        "sequence of " + total + " tokens exceeds the model's context of " + contextLength);
+            }
+            try (OnnxTensor idTensor = idTensor(tokens, from, count);
+                    OnnxTensor maskTensor = layout.attentionMask().isPresent()
+                            ? OnnxTensor.createTensor(environment, ones.slice(0, total), new long[] {1, total})
+                            : null;
+                    OnnxTensor positionTensor = layout.positionIds().isPresent() ? positionTensor(count) : null) {
+                java.util.Map<String, OnnxTensor> inputs = new java.util.HashMap<>(2 * layers + 4);
+                inputs.put(layout.inputIds(), idTensor);
+                layout.attentionMask().ifPresent(name -> inputs.put(name, maskTensor));
+                layout.positionIds().ifPresent(name -> inputs.put(name, positionTensor));
+                for (int layer = 0; layer < layers; layer++) {
+                    inputs.put(layout.pastKeys().get(layer), keys[layer]);
+                    inputs.put(layout.pastValues().get(layer), values[layer]);
+                }
+                long start = System.nanoTime();
+                OrtSession.Result result = session.run(inputs, outputNames);
+                inferenceNanos += System.nanoTime() - start;
+                float[] logits = readLogits(result, count, logitRows);
+                adoptCache(result);
+                cachedTokens = total;
+                return logits;
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
+            }
+        }
+
+        private OnnxTensor idTensor(int[] tokens, int from, int count) throws OrtException {
+            long[] shape = {1, count};
+            if (ids32 != null) {
+                ids32.clear();
+                ids32.put(tokens, from, count);
+                return OnnxTensor.createTensor(environment, ids32.slice(0, count), shape);
+            }
+            for (int i = 0; i < count; i++) {
+                ids.put(i, tokens[from + i]);
+            }
+            return OnnxTensor.createTensor(environment, ids.slice(0, count), shape);
+        }
+
+        private OnnxTensor positionTensor(int count) throws OrtException {
+            for (int i = 0; i < count; i++) {
+                positions.put(i, cachedTokens + i);
+            }
+            return OnnxTensor.createTensor(environment, positions.slice(0, count), new long[] {1, count});
+        }
+
+        private float[] readLogits(OrtSession.Result result, int count, int logitRows) {
+            OnnxTensor logits = (OnnxTensor) result.get(layout.logits()).orElseThrow();
+            java.nio.FloatBuffer all = logits.getFloatBuffer();
+            int vocab = layout.vocabSize();
+            float[] rows = new float[logitRows * vocab];
+            all.position((count - logitRows) * vocab);
+            all.get(rows);
+            return rows;
+        }
+
+        /** Makes the run's present tensors the cache and releases the previous cache. */
+        private void adoptCache(OrtSession.Result result) {
+            releaseCache();
+            for (int layer = 0; layer < layers; layer++) {
+                keys[layer] =
+                        (OnnxTensor) result.get(layout.presentKeys().get(layer)).orElseThrow();
+                values[layer] = (OnnxTensor)
+                        result.get(layout.presentValues().get(layer)).orElseThrow();
+            }
+            cacheOwner = result;
+        }
+
+        @Override
+        public void truncate(int length) {
+            if (length < 0 || length > cachedTokens) {
+                throw new IllegalArgumentException(
+                        "cannot truncate a cache of " + cachedTokens + " tokens to " + length);
+            }
+            if (length == cachedTokens) {
+                return;
+            }
+            OnnxTensor[] keptKeys = new OnnxTensor[layers];
+            OnnxTensor[] keptValues = new OnnxTensor[layers];
+            try {
+                for (int layer = 0; layer < layers; layer++) {
+                    keptKeys[layer] = KvTensors.prefix(environment, layout, keys[layer], cachedTokens, length);
+                    keptValues[layer] = KvTensors.prefix(environment, layout, values[layer], cachedTokens, length);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("KV cache truncation failed: " + e.getMessage(), e);
+            }
+            releaseCache();
+            System.arraycopy(keptKeys, 0, keys, 0, layers);
+            System.arraycopy(keptValues, 0, values, 0, layers);
+            cachedTokens = length;
+        }
+
+        private void releaseCache() {
+            if (cacheOwner != null) {
+                cacheOwner.close();
+                cacheOwner = null;
+            } else {
+                closeAll(List.of(keys));
+                closeAll(List.of(values));
+            }
+        }
+
+        private static void closeAll(List<OnnxTensor> tensors) {
+            for (OnnxTensor tensor : tensors) {
+                if (tensor != null) {
+                    tensor.close();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            releaseCache();
+        }
+    }
+}
