@@ -1,14 +1,156 @@
 package io.specops.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.specops.bench.DecodingBenchmark;
+import io.specops.bench.DecodingBenchmark.VerifyCostResult;
+import io.specops.bench.DecodingBenchmark.WorkloadResult;
+import io.specops.bench.Workload;
+import io.specops.bench.Workloads;
+import io.specops.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code bench}: plain against speculative decoding, measured side by side. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark plain against speculative decoding.")
+/** {@code bench}: plain against speculative decoding, measured side by side; prints markdown, writes JSON. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmark plain against speculative decoding on the bundled workloads.")
 final class BenchCommand implements Callable<Integer> {
 
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds per workload (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "256",
+            description = "Tokens per generation (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--workload", description = "Workloads to run: input-grounded, open-ended, golden (default: all).")
+    List<String> workloads = new ArrayList<>(List.of("input-grounded", "open-ended", "golden"));
+
+    @Option(names = "--out", defaultValue = "target/bench", description = "Directory for the JSON report.")
+    Path outDirectory;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("bench is not written yet");
+    public Integer call() throws IOException {
+        try (Engine engine = Engine.start(engineOptions.config().engine())) {
+            DecodingBenchmark benchmark = new DecodingBenchmark(engine, rounds);
+            List<WorkloadResult> results = new ArrayList<>();
+            for (String name : workloads) {
+                Workload workload = switch (name) {
+                    case "input-grounded" -> Workloads.inputGrounded(engine, maxTokens);
+                    case "open-ended" -> Workloads.openEnded(engine, maxTokens);
+                    case "golden" -> Workloads.golden(engine, maxTokens);
+                    default ->
+                        throw new picocli.CommandLine.ParameterException(
+                                new picocli.CommandLine(this),
+                                "unknown workload '" + name + "'; choose input-grounded, open-ended or golden");
+                };
+                System.err.printf(
+                        "running %s (%d prompts x %d rounds)%n",
+                        name, workload.prompts().size(), rounds);
+                results.add(benchmark.run(workload));
+            }
+            VerifyCostResult cost = benchmark.verifyCost(engine.verifyCost().maxDraftTokens(), 30);
+            Map<String, Object> machine = machine(engine);
+            System.out.print(markdown(results, cost, machine));
+            write(results, cost, machine);
+        }
+        return 0;
+    }
+
+    private Map<String, Object> machine(Engine engine) {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpu", cpuModel());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("model", engine.modelDirectory().getFileName().toString());
+        machine.put("model_sha256", engine.model().sha256());
+        machine.put(
+                "intra_op_threads", engineOptions.config().engine().session().intraOpThreads());
+        return machine;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String markdown(List<WorkloadResult> results, VerifyCostResult cost, Map<String, Object> machine) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                "Machine: %s, %s cores, %s; model %s, %s intra-op thread(s)%n%n",
+                machine.get("cpu"),
+                machine.get("cores"),
+                machine.get("java"),
+                machine.get("model"),
+                machine.get("intra_op_threads")));
+        out.append("| workload | prompts | plain tok/s | speculative tok/s | speedup | acceptance"
+                + " | mean acceptance length | identical | plain time outside ORT run |\n");
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (WorkloadResult r : results) {
+            out.append(String.format(
+                    "| %s | %d | %.0f | %.0f | %.2fx | %.1f%% | %.2f | %d/%d | %.1f%% |%n",
+                    r.workload(),
+                    r.prompts(),
+                    r.plainTokensPerSecond(),
+                    r.speculativeTokensPerSecond(),
+                    r.speedup(),
+                    100 * r.acceptanceRate(),
+                    r.meanAcceptanceLength(),
+                    r.identicalOutputs(),
+                    r.comparedOutputs(),
+                    100 * r.plainShareOutsideRuntime()));
+        }
+        out.append(String.format(
+                "%nVerify cost c(k) = t(k+1 tokens) / t(1 token), with rollback, on a %d-token cache"
+                        + " (one token: %.3f ms, median of %d):%n%n",
+                cost.contextTokens(), cost.oneTokenMillis(), cost.rounds()));
+        StringBuilder header = new StringBuilder("| k |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        StringBuilder row = new StringBuilder("| c(k) |");
+        for (int k = 1; k < cost.relativeCost().length; k++) {
+            header.append(' ').append(k).append(" |");
+            rule.append(" ---: |");
+            row.append(String.format(" %.2f |", cost.relativeCost()[k]));
+        }
+        out.append(header).append('\n').append(rule).append('\n').append(row).append('\n');
+        return out.toString();
+    }
+
+    private void write(List<WorkloadResult> results, VerifyCostResult cost, Map<String, Object> machine)
+            throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("time", Instant.now().toString());
+        report.put("machine", machine);
+        report.put("rounds", rounds);
+        report.put("workloads", results);
+        report.put("verify_cost", cost);
+        Files.createDirectories(outDirectory);
+        Path file = outDirectory.resolve("decoding.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+        System.err.println("wrote " + file);
     }
 }

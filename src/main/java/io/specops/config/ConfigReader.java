@@ -35,6 +35,7 @@ public final class ConfigReader {
             int value = Integer.parseInt(text);
             if (value < min || value > max) {
                 problem(key + " must be in [" + min + ", " + max + "] but was " + value);
+                return fallback;
             }
             return value;
         } catch (NumberFormatException e) {
@@ -52,6 +53,7 @@ public final class ConfigReader {
             double value = Double.parseDouble(text);
             if (!(value >= min && value <= max)) {
                 problem(key + " must be in [" + min + ", " + max + "] but was " + value);
+                return fallback;
             }
             return value;
         } catch (NumberFormatException e) {

@@ -9,24 +9,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The worker's whole configuration, typed and validated. Every key, its default and its meaning:
+ * The worker's whole configuration, typed and validated. Keys, defaults and meaning:
  *
- * <table>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>model.dir</td><td>models/stories260k</td><td>model directory (model.onnx, tokenizer.json, config)</td></tr>
- *   <tr><td>model.intra.op.threads</td><td>1</td><td>ONNX Runtime threads per inference call</td></tr>
- *   <tr><td>model.optimization.level</td><td>all</td><td>none, basic, extended or all</td></tr>
- *   <tr><td>model.memory.arena</td><td>true</td><td>ONNX Runtime CPU arena allocator</td></tr>
- *   <tr><td>model.memory.pattern</td><td>true</td><td>ONNX Runtime memory-pattern planning</td></tr>
- *   <tr><td>speculation.enabled</td><td>true</td><td>false decodes one token per target call</td></tr>
- *   <tr><td>speculation.max.draft.tokens</td><td>16</td><td>longest draft per verify step</td></tr>
- *   <tr><td>speculation.ngram.min / .max</td><td>1 / 4</td><td>suffix lengths prompt lookup matches</td></tr>
- *   <tr><td>speculation.adaptive</td><td>true</td><td>draft length from acceptance and measured cost</td></tr>
- *   <tr><td>speculation.min.expected.speedup</td><td>1.05</td><td>draft only when expected to gain this much</td></tr>
- *   <tr><td>speculation.prior.acceptance</td><td>0.5</td><td>per-token acceptance assumed at a request's start</td></tr>
- *   <tr><td>speculation.calibration.rounds</td><td>5</td><td>rounds of the start-up verify-cost measurement (0 = assume)</td></tr>
- *   <tr><td>speculation.verify.cost.per.token</td><td>0.05</td><td>assumed cost per draft token when not measured</td></tr>
- * </table>
+ * <ul>
+ *   <li>{@code model.dir} (models/stories260k): model directory with model.onnx, tokenizer.json and config
+ *   <li>{@code model.intra.op.threads} (1): ONNX Runtime threads per inference call
+ *   <li>{@code model.optimization.level} (all): none, basic, extended or all
+ *   <li>{@code model.memory.arena} (true): ONNX Runtime's CPU arena allocator
+ *   <li>{@code model.memory.pattern} (true): ONNX Runtime's memory-pattern planning
+ *   <li>{@code speculation.enabled} (true): false decodes one token per target call
+ *   <li>{@code speculation.max.draft.tokens} (16): longest draft per verify step
+ *   <li>{@code speculation.ngram.min}, {@code speculation.ngram.max} (1, 4): suffix lengths prompt lookup matches
+ *   <li>{@code speculation.adaptive} (true): draft length from acceptance so far and the measured cost
+ *   <li>{@code speculation.min.expected.speedup} (1.05): draft only when expected to gain this much
+ *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
+ *   <li>{@code speculation.calibration.rounds} (5): rounds of the start-up verify-cost measurement;
+ *       0 assumes {@code speculation.verify.cost.per.token} (0.05) per draft token instead
+ * </ul>
  */
 public record SpecOpsConfig(EngineSettings engine) {
 

@@ -18,14 +18,16 @@ public final class Sampler {
 
     private final SamplingParams params;
     private final int vocabSize;
-    private final float[] probabilities;
-    private final Integer[] order;
+    /** Unnormalised probabilities {@code exp((logit - max) / temperature)}, by id. */
+    private final float[] weights;
+    /** Candidate ids in draw order, as {@link #rankKey} values. */
+    private final long[] ranked;
 
     public Sampler(SamplingParams params, int vocabSize) {
         this.params = params;
         this.vocabSize = vocabSize;
-        this.probabilities = params.greedy() ? null : new float[vocabSize];
-        this.order = params.greedy() ? null : new Integer[vocabSize];
+        this.weights = params.greedy() ? null : new float[vocabSize];
+        this.ranked = params.greedy() ? null : new long[vocabSize];
     }
 
     public int vocabSize() {
@@ -60,50 +62,141 @@ public final class Sampler {
         }
         double inverseTemperature = 1.0 / params.temperature();
         for (int i = 0; i < vocabSize; i++) {
-            probabilities[i] = (float) Math.exp((logits[offset + i] - max) * inverseTemperature);
-            order[i] = i;
+            weights[i] = (float) Math.exp((logits[offset + i] - max) * inverseTemperature);
         }
         if (params.topK() == 0 && params.topP() >= 1.0) {
-            return drawInOrder(uniform, vocabSize);
+            return drawById(uniform);
         }
-        // Most likely first; equal weights in id order, so the cut and the draw are deterministic.
-        Arrays.sort(order, (a, b) -> {
-            int byWeight = Float.compare(probabilities[b], probabilities[a]);
-            return byWeight != 0 ? byWeight : Integer.compare(a, b);
-        });
-        int kept = params.topK() > 0 ? Math.min(params.topK(), vocabSize) : vocabSize;
-        double total = 0.0;
-        for (int i = 0; i < kept; i++) {
-            total += probabilities[order[i]];
-        }
+        int kept = params.topK() > 0 && params.topK() < vocabSize ? selectTopK(params.topK()) : sortAll();
         if (params.topP() < 1.0) {
-            double cumulative = 0.0;
-            for (int i = 0; i < kept; i++) {
-                cumulative += probabilities[order[i]];
-                if (cumulative >= params.topP() * total) {
-                    kept = i + 1;
-                    break;
-                }
-            }
+            kept = nucleus(kept);
         }
         return drawInOrder(uniform, kept);
     }
 
-    /** Inverse-CDF draw over the first {@code kept} ids of {@link #order}. */
+    /** Puts every id in {@link #ranked}, most likely first; returns the vocabulary size. */
+    private int sortAll() {
+        for (int i = 0; i < vocabSize; i++) {
+            ranked[i] = rankKey(weights[i], i);
+        }
+        Arrays.sort(ranked);
+        return vocabSize;
+    }
+
+    /** Puts the {@code k} likeliest ids in {@link #ranked}, most likely first, in O(vocab log k). */
+    private int selectTopK(int k) {
+        // ranked[0, k) is a max-heap on the key, i.e. its root is the least likely id kept so far.
+        for (int i = 0; i < k; i++) {
+            ranked[i] = rankKey(weights[i], i);
+            siftUp(i);
+        }
+        for (int i = k; i < vocabSize; i++) {
+            long key = rankKey(weights[i], i);
+            if (key < ranked[0]) {
+                ranked[0] = key;
+                siftDown(0, k);
+            }
+        }
+        Arrays.sort(ranked, 0, k);
+        return k;
+    }
+
+    /** The smallest prefix of the ranked ids whose weight reaches {@code topP} of the kept weight. */
+    private int nucleus(int kept) {
+        double total = 0.0;
+        for (int i = 0; i < kept; i++) {
+            total += weights[id(ranked[i])];
+        }
+        double cumulative = 0.0;
+        for (int i = 0; i < kept; i++) {
+            cumulative += weights[id(ranked[i])];
+            if (cumulative >= params.topP() * total) {
+                return i + 1;
+            }
+        }
+        return kept;
+    }
+
+    /** Inverse-CDF draw over the whole vocabulary in id order: no cut needs no ranking. */
+    private int drawById(double uniform) {
+        double total = 0.0;
+        for (int i = 0; i < vocabSize; i++) {
+            total += weights[i];
+        }
+        double threshold = uniform * total;
+        double cumulative = 0.0;
+        for (int i = 0; i < vocabSize; i++) {
+            cumulative += weights[i];
+            if (threshold < cumulative) {
+                return i;
+            }
+        }
+        return vocabSize - 1;
+    }
+
+    /** Inverse-CDF draw over the first {@code kept} ranked ids. */
     private int drawInOrder(double uniform, int kept) {
         double total = 0.0;
         for (int i = 0; i < kept; i++) {
-            total += probabilities[order[i]];
+            total += weights[id(ranked[i])];
         }
         double threshold = uniform * total;
         double cumulative = 0.0;
         for (int i = 0; i < kept; i++) {
-            cumulative += probabilities[order[i]];
+            cumulative += weights[id(ranked[i])];
             if (threshold < cumulative) {
-                return order[i];
+                return id(ranked[i]);
             }
         }
-        return order[kept - 1];
+        return id(ranked[kept - 1]);
+    }
+
+    /**
+     * A key whose ascending order is descending weight, then ascending id. Weights are non-negative
+     * floats, whose bit patterns order like their values.
+     */
+    private static long rankKey(float weight, int id) {
+        return ((long) (Integer.MAX_VALUE - Float.floatToRawIntBits(weight)) << 32) | id;
+    }
+
+    private static int id(long key) {
+        return (int) key;
+    }
+
+    private void siftUp(int index) {
+        while (index > 0) {
+            int parent = (index - 1) / 2;
+            if (ranked[parent] >= ranked[index]) {
+                return;
+            }
+            swap(parent, index);
+            index = parent;
+        }
+    }
+
+    private void siftDown(int index, int size) {
+        while (true) {
+            int largest = index;
+            int left = 2 * index + 1;
+            int right = left + 1;
+            if (left < size && ranked[left] > ranked[largest]) {
+                largest = left;
+            }
+            if (right < size && ranked[right] > ranked[largest]) {
+                largest = right;
+            }
+            if (largest == index) {
+                return;
+            }
+            swap(index, largest);
+            index = largest;
+        }
+    }
+
+    private void swap(int a, int b) {
+        long held = ranked[a];
+        ranked[a] = ranked[b];
+        ranked[b] = held;
     }
 
     /** A uniform number in [0, 1) that depends only on the seed and the position (SplitMix64 finaliser). */

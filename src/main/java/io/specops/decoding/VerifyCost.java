@@ -10,14 +10,21 @@ import java.util.Arrays;
  */
 public final class VerifyCost {
 
-    private final double[] relative;
+    private static final int WARM_UP_ROUNDS = 3;
 
-    /** @param relative {@code c(0..maxDraftTokens)}; {@code c(0)} must be 1 */
-    public VerifyCost(double[] relative) {
+    private final double[] relative;
+    private final double oneTokenNanos;
+
+    /**
+     * @param relative {@code c(0..maxDraftTokens)}; {@code c(0)} must be 1
+     * @param oneTokenNanos the measured time of a one-token step, or NaN when not measured
+     */
+    public VerifyCost(double[] relative, double oneTokenNanos) {
         if (relative.length < 2 || relative[0] != 1.0) {
             throw new IllegalArgumentException("relative costs must start with c(0) = 1 and cover k >= 1");
         }
         this.relative = relative.clone();
+        this.oneTokenNanos = oneTokenNanos;
     }
 
     /** A cost model where a verify step costs {@code 1 + perDraftToken * k}; for tests and fallbacks. */
@@ -26,7 +33,7 @@ public final class VerifyCost {
         for (int k = 0; k <= maxDraftTokens; k++) {
             costs[k] = 1.0 + perDraftToken * k;
         }
-        return new VerifyCost(costs);
+        return new VerifyCost(costs, Double.NaN);
     }
 
     /**
@@ -42,13 +49,13 @@ public final class VerifyCost {
         long[][] nanos = new long[maxDraftTokens + 1][rounds];
         try (TargetSequence sequence = model.openSequence()) {
             sequence.forward(tokens, 0, contextTokens, 1);
-            for (int round = -1; round < rounds; round++) {
+            for (int round = -WARM_UP_ROUNDS; round < rounds; round++) {
                 for (int k = 0; k <= maxDraftTokens; k++) {
                     long start = System.nanoTime();
                     sequence.forward(tokens, contextTokens, k + 1, k + 1);
                     sequence.truncate(contextTokens);
                     long elapsed = System.nanoTime() - start;
-                    if (round >= 0) { // round -1 warms up every shape
+                    if (round >= 0) { // negative rounds warm up every shape
                         nanos[k][round] = elapsed;
                     }
                 }
@@ -59,7 +66,11 @@ public final class VerifyCost {
         for (int k = 0; k <= maxDraftTokens; k++) {
             relative[k] = k == 0 ? 1.0 : Math.max(relative[k - 1], median(nanos[k]) / base);
         }
-        return new VerifyCost(relative);
+        return new VerifyCost(relative, base);
+    }
+
+    public double oneTokenNanos() {
+        return oneTokenNanos;
     }
 
     public int maxDraftTokens() {

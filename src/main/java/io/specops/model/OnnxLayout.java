@@ -119,7 +119,8 @@ record OnnxLayout(
 
     String describe() {
         return String.format(
-                "%d layers, KV %s (kv_heads=%d, head_size=%d), logits %s over %d ids, attention_mask %s, position_ids %s",
+                "%d layers, KV %s (kv_heads=%d, head_size=%d), logits %s over %d ids,"
+                        + " attention_mask %s, position_ids %s",
                 layers(),
                 kvType,
                 kvHeads,

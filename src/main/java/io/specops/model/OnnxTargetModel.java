@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.specops.decoding.TargetModel;
 import io.specops.decoding.TargetSequence;
@@ -14,12 +15,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A decoder-only language model on an ONNX Runtime session. One session serves any number of
  * sequences at once ({@link OrtSession#run} is thread-safe); each sequence owns its KV cache.
  */
 public final class OnnxTargetModel implements TargetModel, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OnnxTargetModel.class);
 
     private final OrtEnvironment environment;
     private final OrtSession session;
@@ -28,9 +33,16 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
     private final Set<String> outputNames;
     /** {@code (contextLength)} ones, shared read-only by every sequence's attention mask. */
     private final LongBuffer ones;
+    /**
+     * Whether one call can append several tokens to a non-empty cache. Some exports build their
+     * attention mask for either a prompt on an empty cache or one token on a full one; on those a
+     * verify pass runs token by token, which is correct but gains nothing.
+     */
+    private final boolean extendsCacheByMany;
 
     OnnxTargetModel(Path modelFile, SessionSettings settings, ModelConfig config) {
-        this.environment = OrtEnvironment.getEnvironment();
+        // Failures reach us as exceptions with ONNX Runtime's message; its own log would print them twice.
+        this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         try (OrtSession.SessionOptions options = sessionOptions(settings)) {
             this.session = environment.createSession(modelFile.toString(), options);
             this.layout = OnnxLayout.of(session, config);
@@ -46,6 +58,25 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
         this.ones = directLongs(contextLength);
         for (int i = 0; i < contextLength; i++) {
             ones.put(i, 1L);
+        }
+        this.extendsCacheByMany = probeMultiTokenExtension();
+        if (!extendsCacheByMany) {
+            log.warn(
+                    "{} cannot append several tokens to a non-empty KV cache in one call (its attention-mask"
+                            + " subgraph handles a prompt on an empty cache or one token after it); verify passes"
+                            + " run token by token, so speculation cannot speed it up",
+                    modelFile);
+        }
+    }
+
+    private boolean probeMultiTokenExtension() {
+        int[] probe = {0, 0, 0};
+        try (Sequence sequence = new Sequence()) {
+            sequence.forward(probe, 0, 1, 1);
+            sequence.run(probe, 1, 2, 1);
+            return true;
+        } catch (InferenceException e) {
+            return false;
         }
     }
 
@@ -91,6 +122,15 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("closing the ONNX Runtime session failed", e);
+        }
+    }
+
+    /** An inference call that ONNX Runtime refused. */
+    static final class InferenceException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        InferenceException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -146,6 +186,23 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
 
         @Override
         public float[] forward(int[] tokens, int from, int count, int logitRows) {
+            if (count == 1 || cachedTokens == 0 || extendsCacheByMany) {
+                return run(tokens, from, count, logitRows);
+            }
+            int vocab = layout.vocabSize();
+            float[] rows = new float[logitRows * vocab];
+            for (int i = 0; i < count; i++) {
+                float[] row = run(tokens, from + i, 1, 1);
+                int rowIndex = i - (count - logitRows);
+                if (rowIndex >= 0) {
+                    System.arraycopy(row, 0, rows, rowIndex * vocab, vocab);
+                }
+            }
+            return rows;
+        }
+
+        /** One inference call appending {@code count} tokens. */
+        float[] run(int[] tokens, int from, int count, int logitRows) {
             int total = cachedTokens + count;
             if (total > contextLength) {
                 throw new IllegalStateException(
@@ -172,7 +229,7 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
                 cachedTokens = total;
                 return logits;
             } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
+                throw new InferenceException("ONNX Runtime inference failed: " + e.getMessage(), e);
             }
         }
 

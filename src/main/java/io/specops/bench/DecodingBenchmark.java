@@ -1,0 +1,169 @@
+package io.specops.bench;
+
+import io.specops.decoding.Completion;
+import io.specops.decoding.GenerationRequest;
+import io.specops.decoding.GenerationStats;
+import io.specops.decoding.TokenStreamListener;
+import io.specops.decoding.VerifyCost;
+import io.specops.engine.Engine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Plain against speculative decoding in one warm process. Within every round each prompt runs both
+ * ways back to back, in alternating order, so drift in machine speed hits both sides alike; a
+ * round's tokens/s is its generated tokens over its generation time, and the figure reported is
+ * the median over rounds. Every speculative output is compared with the plain one, token by token.
+ */
+public final class DecodingBenchmark {
+
+    /** Cache length at which the verify cost curve is measured. */
+    private static final int VERIFY_COST_CONTEXT = 100;
+
+    private final Engine engine;
+    private final int rounds;
+
+    public DecodingBenchmark(Engine engine, int rounds) {
+        this.engine = engine;
+        this.rounds = rounds;
+    }
+
+    /** The figures of one workload. */
+    public record WorkloadResult(
+            String workload,
+            String description,
+            int prompts,
+            int maxTokens,
+            double plainTokensPerSecond,
+            double speculativeTokensPerSecond,
+            double speedup,
+            double acceptanceRate,
+            double meanAcceptanceLength,
+            int identicalOutputs,
+            int comparedOutputs,
+            double plainShareOutsideRuntime,
+            double[] plainRoundTokensPerSecond,
+            double[] speculativeRoundTokensPerSecond) {}
+
+    public record VerifyCostResult(int contextTokens, int rounds, double oneTokenMillis, double[] relativeCost) {}
+
+    public WorkloadResult run(Workload workload) {
+        warmUp(workload);
+        double[] plainRates = new double[rounds];
+        double[] speculativeRates = new double[rounds];
+        Totals plainTotals = new Totals();
+        Totals speculativeTotals = new Totals();
+        int identical = 0;
+        int compared = 0;
+        for (int round = 0; round < rounds; round++) {
+            Totals plainRound = new Totals();
+            Totals speculativeRound = new Totals();
+            for (int i = 0; i < workload.prompts().size(); i++) {
+                GenerationRequest request =
+                        GenerationRequest.greedy(workload.prompts().get(i), workload.maxTokens());
+                boolean plainFirst = (i + round) % 2 == 0;
+                Completion first = generate(request, !plainFirst);
+                Completion second = generate(request, plainFirst);
+                Completion plain = plainFirst ? first : second;
+                Completion speculative = plainFirst ? second : first;
+                plainRound.add(plain.stats());
+                speculativeRound.add(speculative.stats());
+                compared++;
+                if (Arrays.equals(plain.tokenIds(), speculative.tokenIds())
+                        && plain.finishReason() == speculative.finishReason()) {
+                    identical++;
+                }
+            }
+            plainRates[round] = plainRound.tokensPerSecond();
+            speculativeRates[round] = speculativeRound.tokensPerSecond();
+            plainTotals.merge(plainRound);
+            speculativeTotals.merge(speculativeRound);
+        }
+        double plainMedian = median(plainRates);
+        double speculativeMedian = median(speculativeRates);
+        return new WorkloadResult(
+                workload.name(),
+                workload.description(),
+                workload.prompts().size(),
+                workload.maxTokens(),
+                plainMedian,
+                speculativeMedian,
+                speculativeMedian / plainMedian,
+                speculativeTotals.acceptanceRate(),
+                speculativeTotals.meanAcceptanceLength(),
+                identical,
+                compared,
+                plainTotals.shareOutsideRuntime(),
+                plainRates,
+                speculativeRates);
+    }
+
+    public VerifyCostResult verifyCost(int maxDraftTokens, int costRounds) {
+        VerifyCost cost = VerifyCost.measure(engine.model().target(), maxDraftTokens, VERIFY_COST_CONTEXT, costRounds);
+        return new VerifyCostResult(VERIFY_COST_CONTEXT, costRounds, cost.oneTokenNanos() / 1e6, cost.toArray());
+    }
+
+    private void warmUp(Workload workload) {
+        int count = Math.min(3, workload.prompts().size());
+        for (int i = 0; i < count; i++) {
+            GenerationRequest request =
+                    GenerationRequest.greedy(workload.prompts().get(i), workload.maxTokens());
+            generate(request, false);
+            generate(request, true);
+        }
+    }
+
+    private Completion generate(GenerationRequest request, boolean speculate) {
+        return engine.generate(request, speculate, TokenStreamListener.IGNORE);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    /** Sums over a set of generations. */
+    private static final class Totals {
+        private final List<GenerationStats> all = new ArrayList<>();
+
+        void add(GenerationStats stats) {
+            all.add(stats);
+        }
+
+        void merge(Totals other) {
+            all.addAll(other.all);
+        }
+
+        double tokensPerSecond() {
+            long tokens =
+                    all.stream().mapToLong(GenerationStats::generatedTokens).sum();
+            long nanos = all.stream().mapToLong(GenerationStats::totalNanos).sum();
+            return tokens * 1e9 / nanos;
+        }
+
+        double acceptanceRate() {
+            long drafted =
+                    all.stream().mapToLong(GenerationStats::draftedTokens).sum();
+            long accepted =
+                    all.stream().mapToLong(GenerationStats::acceptedTokens).sum();
+            return drafted == 0 ? 0.0 : (double) accepted / drafted;
+        }
+
+        double meanAcceptanceLength() {
+            long steps = all.stream().mapToLong(GenerationStats::verifySteps).sum();
+            long accepted =
+                    all.stream().mapToLong(GenerationStats::acceptedTokens).sum();
+            return steps == 0 ? 1.0 : 1.0 + (double) accepted / steps;
+        }
+
+        double shareOutsideRuntime() {
+            long nanos = all.stream().mapToLong(GenerationStats::totalNanos).sum();
+            long inference =
+                    all.stream().mapToLong(GenerationStats::inferenceNanos).sum();
+            return (double) (nanos - inference) / nanos;
+        }
+    }
+}

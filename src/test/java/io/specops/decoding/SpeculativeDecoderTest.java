@@ -1,0 +1,106 @@
+package io.specops.decoding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decode loop against a scripted target whose continuation is known. */
+class SpeculativeDecoderTest {
+
+    private static final int[] PROMPT = {0, 3, 4};
+
+    private static SpeculativeDecoder decoder(ScriptedTargetModel target, SpeculationSettings settings, int... ends) {
+        return new SpeculativeDecoder(
+                target,
+                ScriptedTargetModel.TEXT,
+                ends,
+                new PromptLookupDrafter(1, 3),
+                settings,
+                VerifyCost.linear(settings.maxDraftTokens(), 0.05));
+    }
+
+    private static int[] expected(int last, int count) {
+        int[] tokens = new int[count];
+        for (int i = 0; i < count; i++) {
+            last = ScriptedTargetModel.next(last);
+            tokens[i] = last;
+        }
+        return tokens;
+    }
+
+    @Test
+    void speculation_reproduces_the_target_with_far_fewer_calls_once_text_repeats() {
+        ScriptedTargetModel plainTarget = new ScriptedTargetModel(512);
+        ScriptedTargetModel speculativeTarget = new ScriptedTargetModel(512);
+        GenerationRequest request = GenerationRequest.greedy(PROMPT, 200);
+
+        Completion plain = decoder(plainTarget, SpeculationSettings.OFF).generate(request);
+        Completion speculative =
+                decoder(speculativeTarget, SpeculationSettings.DEFAULT).generate(request);
+
+        assertThat(plain.tokenIds()).containsExactly(expected(4, 200));
+        assertThat(speculative.tokenIds()).containsExactly(plain.tokenIds());
+        assertThat(speculative.text()).isEqualTo(plain.text());
+        assertThat(plainTarget.calls).isEqualTo(200);
+        assertThat(speculativeTarget.calls).isLessThan(60);
+        assertThat(speculative.stats().acceptanceRate()).isGreaterThan(0.9);
+        assertThat(speculative.stats().meanAcceptanceLength()).isGreaterThan(8);
+    }
+
+    @Test
+    void max_tokens_is_exact_even_when_a_draft_could_run_past_it() {
+        for (int maxTokens = 1; maxTokens < 40; maxTokens++) {
+            Completion completion = decoder(
+                            new ScriptedTargetModel(512), SpeculationSettings.DEFAULT.withDraft(16, false))
+                    .generate(GenerationRequest.greedy(PROMPT, maxTokens));
+            assertThat(completion.tokenIds()).hasSize(maxTokens);
+            assertThat(completion.finishReason()).isEqualTo(FinishReason.MAX_TOKENS);
+        }
+    }
+
+    @Test
+    void an_end_token_ends_the_generation_and_is_not_part_of_the_output() {
+        int end = expected(4, 30)[20];
+        Completion completion = decoder(new ScriptedTargetModel(512), SpeculationSettings.DEFAULT, end)
+                .generate(GenerationRequest.greedy(PROMPT, 100));
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.END_TOKEN);
+        assertThat(completion.tokenIds()).doesNotContain(end);
+        assertThat(completion.stats().generatedTokens()).isEqualTo(completion.tokenIds().length + 1);
+    }
+
+    @Test
+    void a_full_context_ends_the_generation() {
+        Completion completion = decoder(new ScriptedTargetModel(40), SpeculationSettings.DEFAULT)
+                .generate(GenerationRequest.greedy(PROMPT, 100));
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.CONTEXT_FULL);
+        assertThat(PROMPT.length + completion.tokenIds().length).isEqualTo(40);
+    }
+
+    @Test
+    void a_stop_string_ends_the_text_before_it() {
+        int[] tokens = expected(4, 30);
+        String stop = "t" + tokens[5] + " "; // the cycle is 13 long, so index 5 is its first occurrence
+        Completion completion = decoder(new ScriptedTargetModel(512), SpeculationSettings.DEFAULT)
+                .generate(new GenerationRequest(PROMPT, 100, SamplingParams.GREEDY, List.of(stop)));
+        StringBuilder before = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            before.append('t').append(tokens[i]).append(' ');
+        }
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP_STRING);
+        assertThat(completion.text()).isEqualTo(before.toString());
+    }
+
+    @Test
+    void streamed_deltas_add_up_to_the_completion_text() {
+        StringBuilder streamed = new StringBuilder();
+        int[] count = {0};
+        Completion completion = decoder(new ScriptedTargetModel(512), SpeculationSettings.DEFAULT)
+                .generate(GenerationRequest.greedy(PROMPT, 120), (delta, ids) -> {
+                    streamed.append(delta);
+                    count[0] += ids.length;
+                });
+        assertThat(streamed.toString()).isEqualTo(completion.text());
+        assertThat(count[0]).isEqualTo(120);
+    }
+}

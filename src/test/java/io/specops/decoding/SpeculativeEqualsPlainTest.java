@@ -1,0 +1,115 @@
+package io.specops.decoding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.specops.TestModels;
+import io.specops.bench.Workloads;
+import io.specops.engine.Engine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The promise the engine exists for: speculative decoding emits exactly the plain decoder's tokens,
+ * for every prompt, draft setting and sampling setting, on both real models.
+ */
+class SpeculativeEqualsPlainTest {
+
+    private static final List<SpeculationSettings> DRAFT_SETTINGS = List.of(
+            SpeculationSettings.DEFAULT.withDraft(1, false),
+            SpeculationSettings.DEFAULT.withDraft(4, false),
+            SpeculationSettings.DEFAULT.withDraft(16, false),
+            SpeculationSettings.DEFAULT);
+
+    private static final List<SamplingParams> SAMPLINGS =
+            List.of(SamplingParams.GREEDY, new SamplingParams(1.0, 1.0, 0, 7), new SamplingParams(0.8, 0.9, 40, 1234));
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("stories260k", TestModels.stories(), 48, 1000, 100),
+                Arguments.of("tiny-random-llama-fp16", TestModels.tinyRandomFp16(), 16, 50, 5));
+    }
+
+    /** 50 prompts: the 30 benchmark story openers and 20 of other shapes, repetitive ones included. */
+    static List<String> prompts() {
+        List<String> prompts = new ArrayList<>(Workloads.storyOpeners());
+        prompts.addAll(List.of(
+                "The cat sat on the mat. The cat sat on the mat. The cat",
+                "one two three four one two three four one two",
+                "Lily said, \"I like the park.\" Tom said, \"I like the park too.\" Lily said,",
+                "A B C D E F G A B C D E F G A B C",
+                "Once upon a time",
+                "The dog ran. The dog ran. The dog ran. The dog ran.",
+                "1, 2, 3, 4, 5, 6, 7, 8,",
+                "Mom and dad went to the shop to buy milk and bread and eggs.",
+                "café über 123 ☃",
+                "Hello world",
+                "She was happy. He was happy. They were happy. We were",
+                "Tim had a ball. The ball was red. Tim liked the red ball. Tim",
+                "Once there was a king who had a big castle with a big garden.",
+                "The end.",
+                "Sue and Ben played in the snow and made a snowman with a carrot nose.",
+                "\"Can I play?\" asked the little boy. \"Yes, you can play,\" said the girl.",
+                "The sky was blue and the grass was green and the sun was yellow.",
+                "Max the dog liked bones. Max the dog liked balls. Max the dog liked",
+                "It was a dark night and the moon was big.",
+                "x"));
+        return prompts;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void speculative_output_equals_plain_output_for_every_prompt_and_setting(
+            String name, Path modelDirectory, int maxTokens, int minDrafted, int minAccepted) {
+        List<String> prompts = prompts();
+        assertThat(prompts).hasSize(50);
+        List<String> mismatches = new ArrayList<>();
+        long drafted = 0;
+        long accepted = 0;
+        try (Engine engine = TestModels.engine(modelDirectory, SpeculationSettings.DEFAULT)) {
+            for (SamplingParams sampling : SAMPLINGS) {
+                for (String prompt : prompts) {
+                    GenerationRequest request =
+                            new GenerationRequest(engine.encode(prompt), maxTokens, sampling, List.of());
+                    Completion plain = engine.generate(request, false, TokenStreamListener.IGNORE);
+                    for (SpeculationSettings settings : DRAFT_SETTINGS) {
+                        Completion speculative = decoder(engine, settings).generate(request);
+                        drafted += speculative.stats().draftedTokens();
+                        accepted += speculative.stats().acceptedTokens();
+                        if (!Arrays.equals(plain.tokenIds(), speculative.tokenIds())
+                                || plain.finishReason() != speculative.finishReason()
+                                || !plain.text().equals(speculative.text())) {
+                            mismatches.add(String.format(
+                                    "%s / %s / '%s': plain %s, speculative %s",
+                                    sampling,
+                                    settings,
+                                    prompt,
+                                    Arrays.toString(plain.tokenIds()),
+                                    Arrays.toString(speculative.tokenIds())));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mismatches).isEmpty();
+        // The comparison means something only if drafts were checked and some were accepted. Random
+        // weights repeat themselves less than a trained model, so that model drafts less.
+        assertThat(drafted).isGreaterThan(minDrafted);
+        assertThat(accepted).isGreaterThan(minAccepted);
+    }
+
+    private static SpeculativeDecoder decoder(Engine engine, SpeculationSettings settings) {
+        return new SpeculativeDecoder(
+                engine.model().target(),
+                engine.model().tokenizer(),
+                engine.model().endTokenIds(),
+                new PromptLookupDrafter(settings.minNgram(), settings.maxNgram()),
+                settings,
+                engine.verifyCost());
+    }
+}
