@@ -44,9 +44,36 @@ public final class DecodingBenchmark {
             int comparedOutputs,
             double plainShareOutsideRuntime,
             double[] plainRoundTokensPerSecond,
-            double[] speculativeRoundTokensPerSecond) {}
+            double[] speculativeRoundTokensPerSecond) {
 
-    public record VerifyCostResult(int contextTokens, int rounds, double oneTokenMillis, double[] relativeCost) {}
+        // Results are values: copying the per-round arrays in and out keeps them from changing once reported.
+        public WorkloadResult {
+            plainRoundTokensPerSecond = plainRoundTokensPerSecond.clone();
+            speculativeRoundTokensPerSecond = speculativeRoundTokensPerSecond.clone();
+        }
+
+        @Override
+        public double[] plainRoundTokensPerSecond() {
+            return plainRoundTokensPerSecond.clone();
+        }
+
+        @Override
+        public double[] speculativeRoundTokensPerSecond() {
+            return speculativeRoundTokensPerSecond.clone();
+        }
+    }
+
+    public record VerifyCostResult(int contextTokens, int rounds, double oneTokenMillis, double[] relativeCost) {
+
+        public VerifyCostResult {
+            relativeCost = relativeCost.clone();
+        }
+
+        @Override
+        public double[] relativeCost() {
+            return relativeCost.clone();
+        }
+    }
 
     public WorkloadResult run(Workload workload) {
         warmUp(workload);

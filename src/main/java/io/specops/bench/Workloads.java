@@ -38,13 +38,13 @@ public final class Workloads {
     private Workloads() {}
 
     public static List<String> storyOpeners() {
-        try (InputStream in = Workloads.class.getResourceAsStream("/bench/story-openers.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("bench/story-openers.txt is missing from the classpath");
-            }
+        InputStream in = Workloads.class.getResourceAsStream("/bench/story-openers.txt");
+        if (in == null) {
+            throw new IllegalStateException("bench/story-openers.txt is missing from the classpath");
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             List<String> openers = new ArrayList<>();
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                    .lines()
+            reader.lines()
                     .filter(line -> !line.isBlank() && !line.startsWith("#"))
                     .forEach(openers::add);
             return openers;

@@ -1,6 +1,7 @@
 package io.specops.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,8 @@ public final class ConfigReader {
     private final List<String> problems = new ArrayList<>();
 
     public ConfigReader(Map<String, String> values) {
-        this.values = values;
+        // A private copy: finish() reports unknown keys from this map, so it must be the one the reads saw.
+        this.values = new LinkedHashMap<>(values);
     }
 
     public String string(String key, String fallback) {
@@ -85,7 +87,7 @@ public final class ConfigReader {
 
     /** All entries whose key starts with {@code prefix}, with the prefix removed; marks them as known. */
     public Map<String, String> withPrefix(String prefix) {
-        Map<String, String> result = new java.util.LinkedHashMap<>();
+        Map<String, String> result = new LinkedHashMap<>();
         values.forEach((key, value) -> {
             if (key.startsWith(prefix)) {
                 consumed.add(key);

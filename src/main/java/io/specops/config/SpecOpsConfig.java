@@ -85,8 +85,10 @@ public record SpecOpsConfig(EngineSettings engine) {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            Path candidate = jar.getParent().getParent().resolve(DEFAULT_MODEL);
-            if (Files.isDirectory(candidate)) {
+            Path jarDirectory = jar.getParent();
+            Path checkout = jarDirectory == null ? null : jarDirectory.getParent();
+            Path candidate = checkout == null ? null : checkout.resolve(DEFAULT_MODEL);
+            if (candidate != null && Files.isDirectory(candidate)) {
                 return candidate;
             }
         } catch (java.net.URISyntaxException | RuntimeException e) {

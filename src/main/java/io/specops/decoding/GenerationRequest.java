@@ -26,6 +26,12 @@ public record GenerationRequest(int[] promptIds, int maxTokens, SamplingParams s
         }
     }
 
+    /** A copy, as the constructor takes one, so that nobody can change the prompt of a generation under way. */
+    @Override
+    public int[] promptIds() {
+        return promptIds.clone();
+    }
+
     public static GenerationRequest greedy(int[] promptIds, int maxTokens) {
         return new GenerationRequest(promptIds, maxTokens, SamplingParams.GREEDY, List.of());
     }
