@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Speculative-decoding LLM inference on CPU with ONNX Runtime.",
-        subcommands = {GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            GenerateCommand.class,
+            BenchCommand.class,
+            WorkerCommand.class,
+            PromptCommand.class,
+            TopicsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

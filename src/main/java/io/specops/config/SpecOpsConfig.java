@@ -27,7 +27,7 @@ import java.util.Map;
  *       0 assumes {@code speculation.verify.cost.per.token} (0.05) per draft token instead
  * </ul>
  */
-public record SpecOpsConfig(EngineSettings engine) {
+public record SpecOpsConfig(EngineSettings engine, WorkerConfig worker) {
 
     public static final Path DEFAULT_MODEL = Path.of("models", "stories260k");
 
@@ -68,7 +68,7 @@ public record SpecOpsConfig(EngineSettings engine) {
                 speculation,
                 reader.integer("speculation.calibration.rounds", 5, 0, 1000),
                 reader.decimal("speculation.verify.cost.per.token", 0.05, 0.0, 100));
-        return new SpecOpsConfig(engine);
+        return new SpecOpsConfig(engine, WorkerConfig.read(reader, session.intraOpThreads()));
     }
 
     /**

@@ -1,0 +1,326 @@
+package io.specops.streams;
+
+import io.specops.decoding.Completion;
+import io.specops.decoding.GenerationRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Takes prompt records in and sends chunks, completions and metrics out, without ever blocking the
+ * stream thread on a generation.
+ *
+ * <p>A valid prompt is written to the changelogged in-flight store, then handed to a decoding
+ * thread. A wall-clock punctuator on the stream thread forwards what the decoding threads produced
+ * (chunks as they fill, then the terminal completion and the metrics record) and deletes the
+ * in-flight entry only after the terminal record is forwarded. The input offset is committed as
+ * soon as the entry is in the store, so the generation's progress is owned by the store: when the
+ * task moves to another worker (a crash, a rebalance, a shutdown), the new owner finds the entry
+ * in its restored store and runs it again with {@code attempt + 1}. Generation is deterministic, so
+ * the re-run produces the same tokens; chunks carry {@code text_offset} so consumers keep each
+ * character once.
+ *
+ * <p>Under at-least-once processing a prompt whose terminal record was forwarded just before a
+ * crash, but whose deletion was not yet committed, is answered twice with the same content;
+ * consumers de-duplicate terminal records by {@code request_id} (the completions topic is
+ * compacted on it).
+ *
+ * <p>Prompts of one session run one after another, in arrival order; others run concurrently.
+ */
+final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(PromptProcessor.class);
+
+    private final WorkerSettings settings;
+    private final PromptParser parser;
+    private final Generator generator;
+    private final ExecutorService decodingThreads;
+    private final WorkerCounters counters;
+    private final BooleanSupplier draining;
+
+    /** Accepted, not started, in arrival order. */
+    private final Deque<RunningGeneration> waiting = new ArrayDeque<>();
+    /** Started and not yet answered, by request id. */
+    private final Map<String, RunningGeneration> running = new LinkedHashMap<>();
+
+    private final Set<String> busyOrderingKeys = new HashSet<>();
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, byte[]> inFlight;
+
+    PromptProcessor(
+            WorkerSettings settings,
+            PromptParser parser,
+            Generator generator,
+            ExecutorService decodingThreads,
+            WorkerCounters counters,
+            BooleanSupplier draining) {
+        this.settings = settings;
+        this.parser = parser;
+        this.generator = generator;
+        this.decodingThreads = decodingThreads;
+        this.counters = counters;
+        this.draining = draining;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.inFlight = context.getStateStore(WorkerTopology.IN_FLIGHT_STORE);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+        resumeStoredWork();
+    }
+
+    /** Entries in a freshly assigned task's store were taken on by an earlier owner: run them again. */
+    private void resumeStoredWork() {
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = inFlight.all()) {
+            all.forEachRemaining(entries::add);
+        }
+        for (KeyValue<String, byte[]> stored : entries) {
+            InFlightEntry entry = InFlightEntry.fromBytes(stored.value).nextAttempt();
+            if (parser.parse(entry.promptValue()) instanceof PromptParser.Accepted accepted) {
+                inFlight.put(stored.key, entry.toBytes());
+                waiting.add(new RunningGeneration(accepted.request(), entry));
+                counters.resumed.incrementAndGet();
+            } else {
+                log.warn("Dropping in-flight entry {} that no longer validates", stored.key);
+                inFlight.delete(stored.key);
+            }
+        }
+        if (!entries.isEmpty()) {
+            log.info("Resuming {} in-flight requests of task {}", entries.size(), context.taskId());
+        }
+        startWaiting();
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        PromptParser.Result result = parser.parse(record.value());
+        if (result instanceof PromptParser.Rejected rejected) {
+            reject(record, rejected);
+            return;
+        }
+        PromptRequest request = ((PromptParser.Accepted) result).request();
+        if (inFlight.get(request.requestId()) != null) {
+            log.debug("Prompt {} is already in flight; ignoring the repeated record", request.requestId());
+            return;
+        }
+        InFlightEntry entry = new InFlightEntry(record.value(), 0, record.timestamp());
+        inFlight.put(request.requestId(), entry.toBytes());
+        counters.accepted.incrementAndGet();
+        waiting.add(new RunningGeneration(request, entry));
+        startWaiting();
+    }
+
+    private void reject(Record<byte[], byte[]> record, PromptParser.Rejected rejected) {
+        counters.rejected.incrementAndGet();
+        String coordinates = context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("unknown");
+        log.warn(
+                "Rejected prompt record {} (request_id {}): {} ({})",
+                coordinates,
+                rejected.requestId(),
+                rejected.reason(),
+                rejected.code());
+        if (rejected.requestId() != null) {
+            byte[] failed = OutputRecords.failed(
+                    rejected.requestId(), null, 0, rejected.code(), rejected.reason(), settings.workerId());
+            forward(WorkerTopology.COMPLETIONS_SINK, rejected.requestId(), failed);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("specops.error.code", utf8(rejected.code()));
+        headers.add("specops.error.reason", utf8(rejected.reason()));
+        context.recordMetadata().ifPresent(metadata -> addSource(headers, metadata));
+        context.forward(
+                new Record<>(record.key(), record.value(), System.currentTimeMillis(), headers),
+                WorkerTopology.DLQ_SINK);
+    }
+
+    private static void addSource(RecordHeaders headers, RecordMetadata metadata) {
+        headers.add("specops.source.topic", utf8(metadata.topic()));
+        headers.add("specops.source.partition", utf8(Integer.toString(metadata.partition())));
+        headers.add("specops.source.offset", utf8(Long.toString(metadata.offset())));
+    }
+
+    /** Starts waiting prompts whose session is idle, unless the worker is handing its work back. */
+    private void startWaiting() {
+        if (draining.getAsBoolean()) {
+            return;
+        }
+        for (Iterator<RunningGeneration> it = waiting.iterator(); it.hasNext(); ) {
+            RunningGeneration generation = it.next();
+            if (busyOrderingKeys.add(generation.request.orderingKey())) {
+                it.remove();
+                running.put(generation.request.requestId(), generation);
+                try {
+                    decodingThreads.execute(() -> decode(generation));
+                    counters.running.incrementAndGet();
+                } catch (RejectedExecutionException e) {
+                    // The worker is shutting down; the entry stays in the store for the next owner.
+                    running.remove(generation.request.requestId());
+                    busyOrderingKeys.remove(generation.request.orderingKey());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Runs on a decoding thread. */
+    private void decode(RunningGeneration generation) {
+        PromptRequest request = generation.request;
+        MDC.put("request_id", request.requestId());
+        try {
+            generation.started();
+            GenerationRequest engineRequest =
+                    new GenerationRequest(request.promptIds(), request.maxTokens(), request.sampling(), request.stop());
+            Completion completion = generator.generate(engineRequest, request.speculation(), generation::append);
+            generation.finish(completion);
+        } catch (RuntimeException e) {
+            generation.fail(e);
+        } finally {
+            counters.running.decrementAndGet();
+            MDC.remove("request_id");
+        }
+    }
+
+    /** On the stream thread: forward what the decoding threads produced. */
+    private void punctuate() {
+        long now = System.nanoTime();
+        for (Iterator<RunningGeneration> it = running.values().iterator(); it.hasNext(); ) {
+            RunningGeneration generation = it.next();
+            boolean done = generation.drain();
+            if (done) {
+                answer(generation);
+                it.remove();
+                busyOrderingKeys.remove(generation.request.orderingKey());
+            } else if (chunkDue(generation, now)) {
+                forwardChunk(generation, null, null);
+            }
+        }
+        startWaiting();
+    }
+
+    /**
+     * A chunk goes out once it holds {@code chunkTokens} tokens or {@code chunkInterval} has passed
+     * since the previous one; the first goes out at once, so the time to first chunk is the engine's
+     * time to first token plus one punctuation.
+     */
+    private boolean chunkDue(RunningGeneration generation, long nowNanos) {
+        if (generation.pendingTokenCount == 0) {
+            return false;
+        }
+        return generation.nextSeq == 0
+                || generation.pendingTokenCount >= settings.chunkTokens()
+                || nowNanos - generation.lastChunkNanos
+                        >= settings.chunkInterval().toNanos();
+    }
+
+    /** The terminal records: last chunk, completion, metrics; then the in-flight entry goes. */
+    private void answer(RunningGeneration generation) {
+        PromptRequest request = generation.request;
+        int attempt = generation.entry.attempt();
+        Completion completion = generation.completion();
+        if (completion != null) {
+            forwardChunk(generation, completion.finishReason().wireName(), OutputRecords.usage(completion.stats()));
+            forward(
+                    WorkerTopology.COMPLETIONS_SINK,
+                    request.requestId(),
+                    OutputRecords.finished(request, attempt, completion, settings.workerId()));
+            double queueMillis = Math.max(0, generation.startedAtMillis() - generation.entry.receivedAtMillis());
+            forward(
+                    WorkerTopology.METRICS_SINK,
+                    request.requestId(),
+                    OutputRecords.metrics(request, attempt, completion, queueMillis, settings.workerId()));
+            counters.finished.incrementAndGet();
+            log.debug(
+                    "Finished {} ({} tokens)",
+                    request.requestId(),
+                    completion.stats().generatedTokens());
+        } else {
+            Throwable failure = generation.failure();
+            String code = failure instanceof IllegalArgumentException ? "invalid_request" : "internal_error";
+            log.warn("Generation of {} failed: {}", request.requestId(), failure.toString());
+            forwardChunk(generation, "error", null);
+            forward(
+                    WorkerTopology.COMPLETIONS_SINK,
+                    request.requestId(),
+                    OutputRecords.failed(
+                            request.requestId(),
+                            request.sessionId(),
+                            attempt,
+                            code,
+                            String.valueOf(failure.getMessage()),
+                            settings.workerId()));
+            counters.failed.incrementAndGet();
+        }
+        inFlight.delete(request.requestId());
+    }
+
+    private void forwardChunk(
+            RunningGeneration generation, String finishReason, com.fasterxml.jackson.databind.node.ObjectNode usage) {
+        int[] tokens = generation.pendingTokens.stream()
+                .flatMapToInt(java.util.Arrays::stream)
+                .toArray();
+        String delta = generation.pendingText.toString();
+        byte[] chunk = OutputRecords.chunk(
+                generation.request.requestId(),
+                generation.entry.attempt(),
+                generation.nextSeq++,
+                generation.textOffset,
+                generation.tokenOffset,
+                delta,
+                tokens,
+                finishReason,
+                usage);
+        forward(WorkerTopology.CHUNKS_SINK, generation.request.requestId(), chunk);
+        generation.textOffset += delta.length();
+        generation.tokenOffset += tokens.length;
+        generation.pendingText.setLength(0);
+        generation.pendingTokens.clear();
+        generation.pendingTokenCount = 0;
+        generation.lastChunkNanos = System.nanoTime();
+    }
+
+    private void forward(String sink, String requestId, byte[] value) {
+        context.forward(new Record<>(utf8(requestId), value, System.currentTimeMillis()), sink);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The task is leaving this worker: stop its generations; the next owner re-runs them from the store. */
+    @Override
+    public void close() {
+        for (RunningGeneration generation : running.values()) {
+            generation.cancel();
+        }
+        running.clear();
+        waiting.clear();
+        busyOrderingKeys.clear();
+    }
+}

@@ -1,0 +1,210 @@
+package io.specops.streams;
+
+import io.specops.config.WorkerConfig;
+import io.specops.engine.Engine;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: Kafka Streams running the {@link WorkerTopology}, plus the decoding threads.
+ * Start it, then {@link #close()} it (the {@code worker} command does so on SIGTERM): close stops
+ * starting new generations, lets running ones finish for up to the drain timeout, then leaves the
+ * consumer group so the partitions move at once; work still in the in-flight store is re-run by
+ * the next owner.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final WorkerSettings settings;
+    private final ExecutorService decodingThreads;
+    private final WorkerCounters counters = new WorkerCounters();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final KafkaStreams streams;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Worker(WorkerConfig config, Engine engine) {
+        this.config = config;
+        int promptTokens = config.maxPromptTokens() == WorkerConfig.PROMPT_TOKENS_FROM_MODEL
+                ? engine.model().target().contextLength() - 1
+                : config.maxPromptTokens();
+        Topics defaults = Topics.defaults();
+        Map<String, String> names = config.topicNames();
+        Topics topics = new Topics(
+                names.getOrDefault("prompts", defaults.prompts()),
+                names.getOrDefault("chunks", defaults.chunks()),
+                names.getOrDefault("completions", defaults.completions()),
+                names.getOrDefault("metrics", defaults.metrics()),
+                names.getOrDefault("prompts.dlq", defaults.promptsDlq()));
+        this.settings = new WorkerSettings(
+                config.workerId(),
+                topics,
+                new Limits(promptTokens, config.maxTokens(), config.maxRecordBytes()),
+                config.chunkTokens(),
+                config.chunkInterval(),
+                config.punctuateInterval());
+        this.decodingThreads = Executors.newFixedThreadPool(config.generationThreads(), decodingThreadFactory());
+        Properties properties = streamsProperties(config);
+        log.info("Starting worker {} with {}", config.workerId(), redacted(properties));
+        this.streams = new KafkaStreams(
+                WorkerTopology.build(
+                        settings, Generator.of(engine), engine::encode, decodingThreads, counters, draining::get),
+                properties);
+        streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
+        // One bad record never reaches here (the processor answers it); anything that does is a bug or an
+        // outage, and a fresh stream thread resumes from the committed offsets and the in-flight store.
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    /**
+     * Kafka Streams settings for a worker whose records are cheap to route and slow to answer.
+     *
+     * <ul>
+     *   <li>The stream thread never waits for a generation (punctuators forward output), so the
+     *       default {@code max.poll.interval.ms} of 5 minutes holds even for very long generations;
+     *       it is kept at that value explicitly so that a client override is visible.
+     *   <li>{@code poll.ms} 10: punctuators run between polls, so a short poll keeps chunk latency low.
+     *   <li>{@code commit.interval.ms} 1000: an accepted prompt is owned by the in-flight store once
+     *       committed; a short interval bounds how much input is replayed after a crash.
+     *   <li>{@code linger.ms} 5: chunks leave within a few milliseconds, still batched under load.
+     *   <li>{@code max.poll.records} 100: accepting a prompt is cheap, but a smaller batch keeps
+     *       punctuation regular.
+     *   <li>Processing is at-least-once: generations last longer than a transaction should stay open,
+     *       and consumers de-duplicate by {@code request_id} and {@code text_offset}.
+     * </ul>
+     */
+    static Properties streamsProperties(WorkerConfig config) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        properties.put(StreamsConfig.CLIENT_ID_CONFIG, config.workerId());
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        properties.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        properties.putAll(config.kafka());
+        Object guarantee = properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (!StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
+            throw new IllegalArgumentException("kafka.processing.guarantee must be at_least_once but was " + guarantee
+                    + ": a transaction would have to stay open for a whole generation, so chunks would stay"
+                    + " invisible to read_committed consumers until the end");
+        }
+        return properties;
+    }
+
+    static Map<String, Object> redacted(Properties properties) {
+        Map<String, Object> view = new TreeMap<>();
+        properties.forEach((key, value) -> {
+            String name = key.toString().toLowerCase(Locale.ROOT);
+            boolean secret = name.contains("password") || name.contains("secret") || name.contains("jaas");
+            view.put(key.toString(), secret ? "[redacted]" : value);
+        });
+        return view;
+    }
+
+    public Worker start() {
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the worker is RUNNING, or fails after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException(
+                        "worker did not reach RUNNING within " + timeout + "; it is " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public WorkerCounters counters() {
+        return counters;
+    }
+
+    public WorkerSettings settings() {
+        return settings;
+    }
+
+    /** Stream tasks (prompt partitions) this worker owns now. */
+    public int activeTasks() {
+        return streams.metadataForLocalThreads().stream()
+                .mapToInt(thread -> thread.activeTasks().size())
+                .sum();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        draining.set(true);
+        log.info(
+                "Stopping worker {}: no new generations; {} running may finish within {}",
+                config.workerId(),
+                counters.running.get(),
+                config.drainTimeout());
+        long deadline = start + config.drainTimeout().toNanos();
+        while (counters.running.get() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(20));
+        }
+        sleep(config.punctuateInterval().multipliedBy(3)); // let the punctuator forward the last answers
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        decodingThreads.shutdownNow();
+        try {
+            decodingThreads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Worker {} stopped in {} ms", config.workerId(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory decodingThreadFactory() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "decoding-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
