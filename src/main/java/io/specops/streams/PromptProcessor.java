@@ -58,6 +58,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final Generator generator;
     private final ExecutorService decodingThreads;
     private final WorkerCounters counters;
+    private final RequestObserver observer;
     private final BooleanSupplier draining;
 
     /** Accepted, not started, in arrival order. */
@@ -76,12 +77,14 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             Generator generator,
             ExecutorService decodingThreads,
             WorkerCounters counters,
+            RequestObserver observer,
             BooleanSupplier draining) {
         this.settings = settings;
         this.parser = parser;
         this.generator = generator;
         this.decodingThreads = decodingThreads;
         this.counters = counters;
+        this.observer = observer;
         this.draining = draining;
     }
 
@@ -112,6 +115,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         }
         if (!entries.isEmpty()) {
             log.info("Resuming {} in-flight requests of task {}", entries.size(), context.taskId());
+            observer.resumed(entries.size());
         }
         startWaiting();
     }
@@ -131,12 +135,14 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         InFlightEntry entry = new InFlightEntry(record.value(), 0, record.timestamp());
         inFlight.put(request.requestId(), entry.toBytes());
         counters.accepted.incrementAndGet();
+        observer.accepted();
         waiting.add(new RunningGeneration(request, entry));
         startWaiting();
     }
 
     private void reject(Record<byte[], byte[]> record, PromptParser.Rejected rejected) {
         counters.rejected.incrementAndGet();
+        observer.rejected(rejected.code());
         String coordinates = context.recordMetadata()
                 .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
                 .orElse("unknown");
@@ -176,10 +182,11 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             if (busyOrderingKeys.add(generation.request.orderingKey())) {
                 it.remove();
                 running.put(generation.request.requestId(), generation);
+                counters.running.incrementAndGet();
                 try {
                     decodingThreads.execute(() -> decode(generation));
-                    counters.running.incrementAndGet();
                 } catch (RejectedExecutionException e) {
+                    counters.running.decrementAndGet();
                     // The worker is shutting down; the entry stays in the store for the next owner.
                     running.remove(generation.request.requestId());
                     busyOrderingKeys.remove(generation.request.orderingKey());
@@ -256,6 +263,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     request.requestId(),
                     OutputRecords.metrics(request, attempt, completion, queueMillis, settings.workerId()));
             counters.finished.incrementAndGet();
+            observer.finished(request, completion, queueMillis);
             log.debug(
                     "Finished {} ({} tokens)",
                     request.requestId(),
@@ -276,6 +284,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
                             String.valueOf(failure.getMessage()),
                             settings.workerId()));
             counters.failed.incrementAndGet();
+            observer.failed(code);
         }
         inFlight.delete(request.requestId());
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -42,6 +43,14 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Worker(WorkerConfig config, Engine engine) {
+        this(config, engine, RequestObserver.NONE, streams -> {});
+    }
+
+    /**
+     * @param observer hears every request's outcome (the metrics binder)
+     * @param onCreated receives the Kafka Streams instance before it starts, to bind its metrics
+     */
+    public Worker(WorkerConfig config, Engine engine, RequestObserver observer, Consumer<KafkaStreams> onCreated) {
         this.config = config;
         int promptTokens = config.maxPromptTokens() == WorkerConfig.PROMPT_TOKENS_FROM_MODEL
                 ? engine.model().target().contextLength() - 1
@@ -66,8 +75,15 @@ public final class Worker implements AutoCloseable {
         log.info("Starting worker {} with {}", config.workerId(), redacted(properties));
         this.streams = new KafkaStreams(
                 WorkerTopology.build(
-                        settings, Generator.of(engine), engine::encode, decodingThreads, counters, draining::get),
+                        settings,
+                        Generator.of(engine),
+                        engine::encode,
+                        decodingThreads,
+                        counters,
+                        observer,
+                        draining::get),
                 properties);
+        onCreated.accept(streams);
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an
         // outage, and a fresh stream thread resumes from the committed offsets and the in-flight store.

@@ -45,6 +45,7 @@ public final class WorkerTopology {
             Function<String, int[]> encoder,
             ExecutorService decodingThreads,
             WorkerCounters counters,
+            RequestObserver observer,
             BooleanSupplier draining) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
@@ -57,6 +58,7 @@ public final class WorkerTopology {
                         generator,
                         decodingThreads,
                         counters,
+                        observer,
                         draining),
                 SOURCE);
         topology.addStateStore(

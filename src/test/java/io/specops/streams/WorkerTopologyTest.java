@@ -65,7 +65,13 @@ class WorkerTopologyTest {
         WorkerSettings settings = new WorkerSettings(
                 "test-worker", topics, new Limits(300, 256, 4096), 8, Duration.ofMillis(20), Duration.ofMillis(5));
         var topology = WorkerTopology.build(
-                settings, Generator.of(engine), engine::encode, decodingThreads, new WorkerCounters(), () -> false);
+                settings,
+                Generator.of(engine),
+                engine::encode,
+                decodingThreads,
+                new WorkerCounters(),
+                RequestObserver.NONE,
+                () -> false);
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "worker-topology-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-state");
