@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Speculative-decoding LLM inference on CPU with ONNX Runtime.",
         subcommands = {
+            DemoCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
             WorkerCommand.class,

@@ -123,6 +123,8 @@ public final class Worker implements AutoCloseable {
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Kafka 5 turns this on by default; turning it on now keeps behaviour the same across the upgrade.
+        properties.put("processing.exception.handler.global.enabled", true);
         properties.putAll(config.kafka());
         Object guarantee = properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         if (!StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
