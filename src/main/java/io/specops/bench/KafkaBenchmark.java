@@ -1,20 +1,32 @@
 package io.specops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.specops.client.CompletionHandle;
 import io.specops.client.CompletionResult;
 import io.specops.client.PromptSpec;
 import io.specops.client.SpecOpsClient;
+import io.specops.kafka.EmbeddedKafka;
+import io.specops.streams.TopicSetup;
+import io.specops.streams.Topics;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 
 /**
  * What Kafka adds to a request, and how throughput grows with worker processes, against a real
@@ -42,6 +54,8 @@ public final class KafkaBenchmark {
             double queueP95Millis,
             double queueP99Millis) {}
 
+    private static final String GROUP = "spec-ops-bench";
+
     private final String bootstrapServers;
     private final Path workDirectory;
     private int workerCount;
@@ -58,15 +72,16 @@ public final class KafkaBenchmark {
         for (int i = 0; i < processes; i++) {
             String id = "bench-worker-" + (++workerCount);
             Map<String, String> settings = new HashMap<>();
-            settings.put("worker.application.id", "spec-ops-bench");
+            settings.put("worker.application.id", GROUP);
             settings.put("worker.id", id);
             settings.put("worker.state.dir", workDirectory.resolve(id).toString());
             settings.put("worker.generation.threads", Integer.toString(threads));
             settings.put("metrics.port", "-1");
             workers.add(WorkerProcess.start(bootstrapServers, settings, workDirectory.resolve(id + ".log")));
         }
+        awaitStableGroup(processes);
         try (SpecOpsClient client = new SpecOpsClient(bootstrapServers)) {
-            // Warm-up prompts reach every partition's owner only by chance; enough of them settle the group.
+            // Warm every worker's JIT and model before anything is timed.
             List<CompletionHandle> warmUp = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 warmUp.add(client.submit(PromptSpec.of("Once upon a time", 8)));
@@ -76,6 +91,32 @@ public final class KafkaBenchmark {
             }
         }
         return workers;
+    }
+
+    /**
+     * Waits until the group has {@code members} members that all own partitions, so that no rebalance
+     * moves in-flight work while a measurement runs.
+     */
+    private void awaitStableGroup(int members) throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(GROUP);
+                boolean settled = group.groupState() == GroupState.STABLE
+                        && group.members().size() == members
+                        && group.members().stream()
+                                .noneMatch(member ->
+                                        member.assignment().topicPartitions().isEmpty());
+                if (settled) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new TimeoutException("the " + members + " workers did not settle into one stable group in 2 minutes");
     }
 
     public OverheadResult overhead(int requests)
@@ -133,6 +174,67 @@ public final class KafkaBenchmark {
                 percentile(queue, 50),
                 percentile(queue, 95),
                 percentile(queue, 99));
+    }
+
+    /** The whole Kafka benchmark against a fresh embedded broker; returns the markdown report. */
+    public static String runAll(int overheadRequests, int throughputRequests, int maxTokens, Path outDirectory)
+            throws IOException, InterruptedException, ExecutionException, TimeoutException {
+        Path work = Files.createTempDirectory("spec-ops-kafka-bench");
+        List<ThroughputResult> throughput = new ArrayList<>();
+        OverheadResult overhead;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+            TopicSetup.ensure(kafka.bootstrapServers(), Map.of(), Topics.defaults(), 6, (short) 1);
+            KafkaBenchmark benchmark = new KafkaBenchmark(kafka.bootstrapServers(), work);
+            List<WorkerProcess> workers = benchmark.startWorkers(1, 1);
+            overhead = benchmark.overhead(overheadRequests);
+            throughput.add(benchmark.throughput("1 process x 1 thread", 1, 1, throughputRequests, maxTokens));
+            workers.forEach(WorkerProcess::close);
+            workers = benchmark.startWorkers(2, 1);
+            throughput.add(benchmark.throughput("2 processes x 1 thread", 2, 1, throughputRequests, maxTokens));
+            workers.forEach(WorkerProcess::close);
+            workers = benchmark.startWorkers(1, 2);
+            throughput.add(benchmark.throughput("1 process x 2 threads", 1, 2, throughputRequests, maxTokens));
+            workers.forEach(WorkerProcess::close);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("time", Instant.now().toString());
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("overhead", overhead);
+        report.put("throughput", throughput);
+        Files.createDirectories(outDirectory);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(outDirectory.resolve("kafka.json").toFile(), report);
+        return markdown(overhead, throughput);
+    }
+
+    static String markdown(OverheadResult overhead, List<ThroughputResult> throughput) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                "Kafka overhead over %d sequential requests (produce to first chunk consumed, minus the engine's"
+                        + " time to first token): p50 %.1f ms, p95 %.1f ms (first chunk p50 %.1f ms, engine TTFT"
+                        + " p50 %.1f ms)%n%n",
+                overhead.requests(),
+                overhead.overheadP50Millis(),
+                overhead.overheadP95Millis(),
+                overhead.firstChunkP50Millis(),
+                overhead.engineTtftP50Millis()));
+        out.append("| workers | requests | max tokens | requests/s | tokens/s | queue p50 ms | queue p95 ms"
+                + " | queue p99 ms |\n");
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (ThroughputResult r : throughput) {
+            out.append(String.format(
+                    "| %s | %d | %d | %.1f | %.0f | %.0f | %.0f | %.0f |%n",
+                    r.setup(),
+                    r.requests(),
+                    r.maxTokens(),
+                    r.requestsPerSecond(),
+                    r.tokensPerSecond(),
+                    r.queueP50Millis(),
+                    r.queueP95Millis(),
+                    r.queueP99Millis()));
+        }
+        return out.toString();
     }
 
     static double percentile(double[] values, double percent) {

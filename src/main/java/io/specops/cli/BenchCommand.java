@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.specops.bench.DecodingBenchmark;
 import io.specops.bench.DecodingBenchmark.VerifyCostResult;
 import io.specops.bench.DecodingBenchmark.WorkloadResult;
+import io.specops.bench.KafkaBenchmark;
 import io.specops.bench.Workload;
 import io.specops.bench.Workloads;
 import io.specops.engine.Engine;
@@ -46,8 +47,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/bench", description = "Directory for the JSON report.")
     Path outDirectory;
 
+    @Option(
+            names = "--kafka",
+            description = "Measure the Kafka path instead: overhead per request and throughput of 1 vs 2 workers.")
+    boolean kafka;
+
+    @Option(names = "--requests", defaultValue = "100", description = "Requests per Kafka measurement.")
+    int requests;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        if (kafka) {
+            System.out.print(KafkaBenchmark.runAll(requests, requests, 64, outDirectory));
+            return 0;
+        }
         try (Engine engine = Engine.start(engineOptions.config().engine())) {
             DecodingBenchmark benchmark = new DecodingBenchmark(engine, rounds);
             List<WorkloadResult> results = new ArrayList<>();

@@ -2,7 +2,10 @@ package io.specops.cli;
 
 import io.specops.config.SpecOpsConfig;
 import io.specops.engine.Engine;
+import io.specops.metrics.MetricsServer;
+import io.specops.metrics.WorkerMetrics;
 import io.specops.streams.Worker;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,14 +25,30 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         engineOptions.settings.putIfAbsent("kafka.bootstrap.servers", kafka.bootstrapServers);
         SpecOpsConfig config = engineOptions.config();
+        WorkerMetrics metrics = WorkerMetrics.create();
+        int metricsPort = config.worker().metricsPort();
+        // Started before the model loads, so that probes see a live, not yet ready, worker meanwhile.
+        MetricsServer metricsServer = metricsPort < 0 ? null : metrics.serve(new InetSocketAddress(metricsPort));
         Engine engine = Engine.start(config.engine());
-        Worker worker = new Worker(config.worker(), engine).start();
+        metrics.modelLoaded(engine.modelDirectory(), engine.model().sha256());
+        Worker worker = new Worker(
+                        config.worker(),
+                        engine,
+                        metrics.observer(),
+                        streams -> metrics.bindKafkaStreams(
+                                streams::metrics, () -> streams.state().name()))
+                .start();
+        metrics.bindRunningGenerations(worker.counters().running::get);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             worker.close();
                             engine.close();
+                            if (metricsServer != null) {
+                                metricsServer.close();
+                            }
+                            metrics.close();
                             stopped.countDown();
                         },
                         "spec-ops-worker-stop"));

@@ -1,0 +1,143 @@
+package io.specops.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.specops.streams.RequestObserver;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * The worker's metrics: one Prometheus registry with the request meters, the JVM and process
+ * binders, the Kafka Streams client metrics, the model-info gauge and the health state. The
+ * {@code worker} command creates it before loading the model, then tells it what happened, in
+ * this order:
+ *
+ * <pre>{@code
+ * WorkerMetrics metrics = WorkerMetrics.create();
+ * MetricsServer server = metrics.serve(new InetSocketAddress(port));   // health answers from here on
+ * metrics.modelLoaded(modelDirectory, sha256);                         // after the engine started
+ * new Worker(config, engine, metrics.observer(), streams ->
+ *         metrics.bindKafkaStreams(streams::metrics, () -> streams.state().name()));
+ * metrics.bindRunningGenerations(worker.counters().running::get);
+ * }</pre>
+ *
+ * Close it (after the server) to release the GC listeners.
+ */
+public final class WorkerMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RequestMeters requests = new RequestMeters(registry);
+    private final WorkerHealth health = new WorkerHealth();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile KafkaClientMeters kafka;
+
+    private WorkerMetrics() {}
+
+    public static WorkerMetrics create() {
+        WorkerMetrics metrics = new WorkerMetrics();
+        metrics.bindProcess();
+        metrics.bindHealth();
+        return metrics;
+    }
+
+    private void bindProcess() {
+        for (MeterBinder binder : new MeterBinder[] {
+            new JvmMemoryMetrics(),
+            gc,
+            new JvmThreadMetrics(),
+            new ClassLoaderMetrics(),
+            new JvmInfoMetrics(),
+            new ProcessorMetrics(),
+            new UptimeMetrics(),
+            new FileDescriptorMetrics()
+        }) {
+            binder.bindTo(registry);
+        }
+    }
+
+    private void bindHealth() {
+        Gauge.builder(MetricNames.WORKER_READY, health, h -> h.ready() ? 1 : 0)
+                .description("1 when the model is loaded and verified and Kafka Streams is RUNNING")
+                .register(registry);
+        for (String state : MetricNames.KAFKA_STREAMS_STATES) {
+            Gauge.builder(MetricNames.WORKER_STATE, health, h -> state.equals(h.state()) ? 1 : 0)
+                    .description("1 for the Kafka Streams state the worker is in")
+                    .tag(MetricNames.TAG_STATE, state)
+                    .register(registry);
+        }
+    }
+
+    /** Hears every request's outcome; pass it to the {@code Worker}. */
+    public RequestObserver observer() {
+        return requests;
+    }
+
+    /**
+     * The model was loaded and verified: sets the model-info gauge (named after the model directory)
+     * and the model half of readiness.
+     */
+    public void modelLoaded(Path modelDirectory, String sha256) {
+        Path name = modelDirectory.getFileName();
+        Gauge.builder(MetricNames.MODEL_INFO, () -> 1.0)
+                .description("The loaded model; always 1")
+                .tag(MetricNames.TAG_MODEL, name == null ? modelDirectory.toString() : name.toString())
+                .tag(MetricNames.TAG_SHA256, sha256)
+                .register(registry);
+        health.modelVerified();
+    }
+
+    /**
+     * @param clientMetrics Kafka Streams' metric registry ({@code kafkaStreams::metrics}), read at each scrape
+     * @param state the name of Kafka Streams' current state ({@code () -> kafkaStreams.state().name()})
+     */
+    public void bindKafkaStreams(Supplier<Map<MetricName, ? extends Metric>> clientMetrics, Supplier<String> state) {
+        kafka = new KafkaClientMeters(registry, clientMetrics);
+        health.bindStreamsState(state);
+    }
+
+    /** @param running generations running on the decoding threads now */
+    public void bindRunningGenerations(LongSupplier running) {
+        Gauge.builder(MetricNames.REQUESTS_RUNNING, running, LongSupplier::getAsLong)
+                .description("Generations running on the decoding threads now")
+                .register(registry);
+    }
+
+    public WorkerHealth health() {
+        return health;
+    }
+
+    /** The Prometheus text exposition of every meter, Kafka's brought up to date first. */
+    public String scrape() {
+        KafkaClientMeters current = kafka;
+        if (current != null) {
+            current.refresh();
+        }
+        return registry.scrape();
+    }
+
+    /** Starts the HTTP endpoint for {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
+    public MetricsServer serve(InetSocketAddress address) {
+        return MetricsServer.start(address, this::scrape, health);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
