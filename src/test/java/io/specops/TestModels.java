@@ -31,6 +31,7 @@ public final class TestModels {
     }
 
     public static Engine engine(Path directory, SpeculationSettings speculation) {
-        return Engine.start(new EngineSettings(directory, SessionSettings.DEFAULT, speculation, 0, 0.05));
+        return Engine.start(new EngineSettings(
+                directory, SessionSettings.DEFAULT, speculation, 0, 0.05, io.specops.engine.NgramSettings.DEFAULT));
     }
 }

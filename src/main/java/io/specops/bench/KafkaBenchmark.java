@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * What Kafka adds to a request, and how throughput grows with worker processes, against a real
@@ -101,10 +102,19 @@ public final class KafkaBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP))
-                        .all()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(GROUP);
+                ConsumerGroupDescription group;
+                try {
+                    group = admin.describeConsumerGroups(List.of(GROUP))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(GROUP);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                    Thread.sleep(200); // the workers have not joined yet
+                    continue;
+                }
                 boolean settled = group.groupState() == GroupState.STABLE
                         && group.members().size() == members
                         && group.members().stream()

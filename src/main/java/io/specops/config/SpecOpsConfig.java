@@ -1,7 +1,9 @@
 package io.specops.config;
 
 import io.specops.decoding.SpeculationSettings;
+import io.specops.engine.DrafterMode;
 import io.specops.engine.EngineSettings;
+import io.specops.engine.NgramSettings;
 import io.specops.model.SessionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,11 @@ import java.util.Map;
  *   <li>{@code speculation.adaptive} (true): draft length from acceptance so far and the measured cost
  *   <li>{@code speculation.min.expected.speedup} (1.05): draft only when expected to gain this much
  *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
+ *   <li>{@code speculation.drafter} (combined): none, prompt_lookup, shared_ngrams or combined, for
+ *       requests that do not choose
+ *   <li>{@code ngram.order} (4): context tokens per n-gram of the shared statistics
+ *   <li>{@code ngram.max.continuations} (8), {@code ngram.max.contexts.per.partition} (200000): bounds
+ *   <li>{@code ngram.min.confidence} (0.5), {@code ngram.min.count} (1): when a shared n-gram is drafted
  *   <li>{@code speculation.calibration.rounds} (5): rounds of the start-up verify-cost measurement;
  *       0 assumes {@code speculation.verify.cost.per.token} (0.05) per draft token instead
  * </ul>
@@ -67,8 +74,24 @@ public record SpecOpsConfig(EngineSettings engine, WorkerConfig worker) {
                 session,
                 speculation,
                 reader.integer("speculation.calibration.rounds", 5, 0, 1000),
-                reader.decimal("speculation.verify.cost.per.token", 0.05, 0.0, 100));
+                reader.decimal("speculation.verify.cost.per.token", 0.05, 0.0, 100),
+                ngramSettings(reader));
         return new SpecOpsConfig(engine, WorkerConfig.read(reader, session.intraOpThreads()));
+    }
+
+    private static NgramSettings ngramSettings(ConfigReader reader) {
+        NgramSettings defaults = NgramSettings.DEFAULT;
+        String mode = reader.oneOf(
+                "speculation.drafter",
+                defaults.defaultMode().wireName(),
+                List.of("none", "prompt_lookup", "shared_ngrams", "combined"));
+        return new NgramSettings(
+                DrafterMode.fromWireName(mode),
+                reader.integer("ngram.order", defaults.order(), 1, 16),
+                reader.integer("ngram.max.continuations", defaults.maxContinuations(), 1, 1024),
+                reader.integer("ngram.max.contexts.per.partition", defaults.maxContextsPerPartition(), 1, 1 << 26),
+                reader.decimal("ngram.min.confidence", defaults.minConfidence(), 0.0, 1.0),
+                reader.integer("ngram.min.count", (int) defaults.minCount(), 1, 1 << 20));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.specops.engine;
 
+import io.specops.decoding.CombinedDrafter;
 import io.specops.decoding.Completion;
 import io.specops.decoding.Drafter;
 import io.specops.decoding.GenerationRequest;
@@ -10,8 +11,12 @@ import io.specops.decoding.SpeculativeDecoder;
 import io.specops.decoding.TokenStreamListener;
 import io.specops.decoding.VerifyCost;
 import io.specops.model.LoadedModel;
+import io.specops.ngram.NgramTable;
+import io.specops.ngram.SharedNgramDrafter;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +37,28 @@ public final class Engine implements AutoCloseable {
 
     private final LoadedModel model;
     private final VerifyCost verifyCost;
-    private final SpeculativeDecoder speculative;
-    private final SpeculativeDecoder plain;
+    private final NgramTable ngrams;
+    private final DrafterMode defaultMode;
+    private final NgramSettings ngramSettings;
+    private final Map<DrafterMode, SpeculativeDecoder> decoders = new EnumMap<>(DrafterMode.class);
 
-    private Engine(LoadedModel model, SpeculationSettings speculation, VerifyCost verifyCost) {
+    private Engine(LoadedModel model, EngineSettings settings, VerifyCost verifyCost) {
         this.model = model;
         this.verifyCost = verifyCost;
-        Drafter drafter = new PromptLookupDrafter(speculation.minNgram(), speculation.maxNgram());
-        this.speculative = decoder(drafter, speculation);
-        this.plain = decoder(Drafter.NONE, speculation.withEnabled(false));
+        SpeculationSettings speculation = settings.speculation();
+        this.ngramSettings = settings.ngrams();
+        this.ngrams = new NgramTable(ngramSettings.order());
+        this.defaultMode = speculation.enabled() ? ngramSettings.defaultMode() : DrafterMode.NONE;
+        Drafter promptLookup = new PromptLookupDrafter(speculation.minNgram(), speculation.maxNgram());
+        Drafter shared = new SharedNgramDrafter(ngrams, ngramSettings.minConfidence(), ngramSettings.minCount());
+        decoders.put(DrafterMode.NONE, decoder(Drafter.NONE, speculation.withEnabled(false)));
+        decoders.put(DrafterMode.PROMPT_LOOKUP, decoder(promptLookup, speculation.withEnabled(true)));
+        decoders.put(DrafterMode.SHARED_NGRAMS, decoder(shared, speculation.withEnabled(true)));
+        decoders.put(
+                DrafterMode.COMBINED,
+                decoder(
+                        new CombinedDrafter(promptLookup, shared, speculation.maxDraftTokens()),
+                        speculation.withEnabled(true)));
     }
 
     public static Engine start(EngineSettings settings) {
@@ -61,7 +79,7 @@ public final class Engine implements AutoCloseable {
                                 + " accuracy_level 4) speculate far better",
                         String.format("%.2f", cost.relative(1)));
             }
-            return new Engine(model, settings.speculation(), cost);
+            return new Engine(model, settings, cost);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -81,9 +99,26 @@ public final class Engine implements AutoCloseable {
         return new GenerationRequest(encode(prompt), maxTokens, sampling, stop);
     }
 
-    /** Generates with speculation when {@code speculate}, else with the plain one-token loop. */
+    /** Generates with the default drafter when {@code speculate}, else with the plain one-token loop. */
     public Completion generate(GenerationRequest request, boolean speculate, TokenStreamListener listener) {
-        return (speculate ? speculative : plain).generate(request, listener);
+        return generate(request, speculate ? defaultMode : DrafterMode.NONE, listener);
+    }
+
+    public Completion generate(GenerationRequest request, DrafterMode mode, TokenStreamListener listener) {
+        return decoders.get(mode).generate(request, listener);
+    }
+
+    public NgramSettings ngramSettings() {
+        return ngramSettings;
+    }
+
+    public DrafterMode defaultMode() {
+        return defaultMode;
+    }
+
+    /** The shared n-gram statistics the drafters read; the worker's global store fills it. */
+    public NgramTable ngrams() {
+        return ngrams;
     }
 
     public LoadedModel model() {

@@ -10,10 +10,12 @@ import java.nio.file.Path;
  * @param calibrationRounds rounds of the start-up verify-cost measurement; 0 uses {@code
  *     verifyCostPerToken} instead
  * @param verifyCostPerToken assumed extra cost of each draft token, as a fraction of a one-token call
+ * @param ngrams the shared n-gram statistics and their drafter
  */
 public record EngineSettings(
         Path modelDirectory,
         SessionSettings session,
         SpeculationSettings speculation,
         int calibrationRounds,
-        double verifyCostPerToken) {}
+        double verifyCostPerToken,
+        NgramSettings ngrams) {}

@@ -82,7 +82,8 @@ final class OutputRecords {
         node.put("attempt", attempt);
         node.put("worker_id", workerId);
         node.put("finish_reason", completion.finishReason().wireName());
-        node.put("speculation", request.speculation());
+        node.put("speculation", request.drafter() != io.specops.engine.DrafterMode.NONE);
+        node.put("drafter", request.drafter().wireName());
         node.put("prompt_tokens", stats.promptTokens());
         node.put("generated_tokens", stats.generatedTokens());
         node.put("target_calls", stats.targetCalls());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.specops.decoding.SamplingParams;
+import io.specops.engine.DrafterMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,10 +28,12 @@ public final class PromptParser {
 
     private final Limits limits;
     private final Function<String, int[]> encoder;
+    private final DrafterMode defaultDrafter;
 
-    public PromptParser(Limits limits, Function<String, int[]> encoder) {
+    public PromptParser(Limits limits, Function<String, int[]> encoder, DrafterMode defaultDrafter) {
         this.limits = limits;
         this.encoder = encoder;
+        this.defaultDrafter = defaultDrafter;
     }
 
     /** The outcome: a request, or an error with the request id when one could be read. */
@@ -105,6 +108,18 @@ public final class PromptParser {
         long seed = longInteger(root, "seed", problems);
         List<String> stop = stopStrings(root.get("stop"), problems);
         boolean speculation = bool(root, "speculation", true, problems);
+        DrafterMode drafter = defaultDrafter;
+        String drafterName = string(root, "drafter", problems, false);
+        if (drafterName != null) {
+            try {
+                drafter = DrafterMode.fromWireName(drafterName);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!speculation) {
+            drafter = DrafterMode.NONE;
+        }
 
         int[] promptIds = null;
         if (prompt != null && problems.isEmpty()) {
@@ -119,7 +134,7 @@ public final class PromptParser {
         }
         SamplingParams sampling = new SamplingParams(temperature, topP, topK, seed);
         return new Accepted(
-                new PromptRequest(requestId, sessionId, prompt, promptIds, maxTokens, sampling, stop, speculation));
+                new PromptRequest(requestId, sessionId, prompt, promptIds, maxTokens, sampling, stop, drafter));
     }
 
     private static String string(JsonNode root, String field, List<String> problems, boolean required) {

@@ -2,6 +2,7 @@ package io.specops.streams;
 
 import io.specops.decoding.Completion;
 import io.specops.decoding.GenerationRequest;
+import io.specops.ngram.NgramDelta;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             generation.started();
             GenerationRequest engineRequest =
                     new GenerationRequest(request.promptIds(), request.maxTokens(), request.sampling(), request.stop());
-            Completion completion = generator.generate(engineRequest, request.speculation(), generation::append);
+            Completion completion = generator.generate(engineRequest, request.drafter(), generation::append);
             generation.finish(completion);
         } catch (RuntimeException e) {
             generation.fail(e);
@@ -262,6 +263,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     WorkerTopology.METRICS_SINK,
                     request.requestId(),
                     OutputRecords.metrics(request, attempt, completion, queueMillis, settings.workerId()));
+            forwardNgramDelta(request, completion);
             counters.finished.incrementAndGet();
             observer.finished(request, completion, queueMillis);
             log.debug(
@@ -287,6 +289,22 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             observer.failed(code);
         }
         inFlight.delete(request.requestId());
+    }
+
+    /** What this request adds to the shared n-gram statistics: every context of prompt plus output. */
+    private void forwardNgramDelta(PromptRequest request, Completion completion) {
+        int[] prompt = request.promptIds();
+        int[] output = completion.tokenIds();
+        int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + output.length);
+        System.arraycopy(output, 0, sequence, prompt.length, output.length);
+        NgramDelta.of(
+                        sequence,
+                        sequence.length,
+                        settings.ngrams().order(),
+                        settings.ngrams().maxContinuations())
+                .forEach((key, counts) -> context.forward(
+                        new Record<>(key.bytes(), counts.toBytes(), System.currentTimeMillis()),
+                        WorkerTopology.NGRAM_DELTAS_SINK));
     }
 
     private void forwardChunk(

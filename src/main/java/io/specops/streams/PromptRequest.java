@@ -1,13 +1,14 @@
 package io.specops.streams;
 
 import io.specops.decoding.SamplingParams;
+import io.specops.engine.DrafterMode;
 import java.util.List;
 
 /**
  * A validated prompt record.
  *
  * @param promptIds the prompt's token ids, computed once at validation
- * @param speculation false asks for plain decoding (for comparisons)
+ * @param drafter how this request is drafted ({@link DrafterMode#NONE} decodes plainly)
  */
 public record PromptRequest(
         String requestId,
@@ -17,7 +18,7 @@ public record PromptRequest(
         int maxTokens,
         SamplingParams sampling,
         List<String> stop,
-        boolean speculation) {
+        DrafterMode drafter) {
 
     public PromptRequest {
         promptIds = promptIds.clone();

@@ -33,6 +33,8 @@ public record TopicDefinition(
     public static final String COMPLETIONS = "completions.json";
     public static final String METRICS = "metrics.json";
     public static final String PROMPTS_DLQ = "prompts.dlq.json";
+    public static final String NGRAM_DELTAS = "ngram-deltas.json";
+    public static final String NGRAMS = "ngrams.json";
 
     public static TopicDefinition load(String file) {
         try (InputStream in = TopicDefinition.class.getResourceAsStream("/topics/" + file)) {

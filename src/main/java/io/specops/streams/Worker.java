@@ -55,21 +55,16 @@ public final class Worker implements AutoCloseable {
         int promptTokens = config.maxPromptTokens() == WorkerConfig.PROMPT_TOKENS_FROM_MODEL
                 ? engine.model().target().contextLength() - 1
                 : config.maxPromptTokens();
-        Topics defaults = Topics.defaults();
-        Map<String, String> names = config.topicNames();
-        Topics topics = new Topics(
-                names.getOrDefault("prompts", defaults.prompts()),
-                names.getOrDefault("chunks", defaults.chunks()),
-                names.getOrDefault("completions", defaults.completions()),
-                names.getOrDefault("metrics", defaults.metrics()),
-                names.getOrDefault("prompts.dlq", defaults.promptsDlq()));
+        Topics topics = Topics.renamed(config.topicNames());
         this.settings = new WorkerSettings(
                 config.workerId(),
                 topics,
                 new Limits(promptTokens, config.maxTokens(), config.maxRecordBytes()),
                 config.chunkTokens(),
                 config.chunkInterval(),
-                config.punctuateInterval());
+                config.punctuateInterval(),
+                engine.defaultMode(),
+                engine.ngramSettings());
         this.decodingThreads = Executors.newFixedThreadPool(config.generationThreads(), decodingThreadFactory());
         Properties properties = streamsProperties(config);
         log.info("Starting worker {} with {}", config.workerId(), redacted(properties));
@@ -81,8 +76,10 @@ public final class Worker implements AutoCloseable {
                         decodingThreads,
                         counters,
                         observer,
+                        engine.ngrams(),
                         draining::get),
                 properties);
+        streams.setGlobalStateRestoreListener(new NgramRestoreLog());
         onCreated.accept(streams);
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an

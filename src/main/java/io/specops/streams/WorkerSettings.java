@@ -1,14 +1,18 @@
 package io.specops.streams;
 
+import io.specops.engine.DrafterMode;
+import io.specops.engine.NgramSettings;
 import java.time.Duration;
 
 /**
- * How the worker's processor behaves.
+ * How the worker's processors behave.
  *
  * @param workerId names this worker in metrics records and logs
  * @param chunkTokens a chunk is sent once it holds this many tokens
  * @param chunkInterval or once this long has passed since the request's previous chunk
  * @param punctuateInterval how often the stream thread forwards finished output
+ * @param defaultDrafter drafts for prompts that do not choose
+ * @param ngrams the shared n-gram statistics' order and bounds
  */
 public record WorkerSettings(
         String workerId,
@@ -16,4 +20,6 @@ public record WorkerSettings(
         Limits limits,
         int chunkTokens,
         Duration chunkInterval,
-        Duration punctuateInterval) {}
+        Duration punctuateInterval,
+        DrafterMode defaultDrafter,
+        NgramSettings ngrams) {}

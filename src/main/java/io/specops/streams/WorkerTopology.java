@@ -1,5 +1,6 @@
 package io.specops.streams;
 
+import io.specops.ngram.NgramTable;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -16,7 +17,9 @@ import org.apache.kafka.streams.state.Stores;
  * prompts-source ─► generate (in-flight store) ─┬► chunks-sink
  *                                               ├► completions-sink
  *                                               ├► metrics-sink
- *                                               └► dlq-sink
+ *                                               ├► dlq-sink
+ *                                               └► ngram-deltas-sink ─► (topic) ─► ngram-aggregate ─► ngrams-sink
+ * ngrams (topic) ─► ngrams-global-source ─► ngrams-global-writer (global store, drafter table)
  * </pre>
  *
  * Values are bytes end to end: the processor parses prompts itself, so a malformed record is
@@ -31,6 +34,14 @@ public final class WorkerTopology {
     public static final String COMPLETIONS_SINK = "completions-sink";
     public static final String METRICS_SINK = "metrics-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String NGRAM_DELTAS_SINK = "ngram-deltas-sink";
+    public static final String NGRAM_DELTAS_SOURCE = "ngram-deltas-source";
+    public static final String NGRAM_AGGREGATE = "ngram-aggregate";
+    public static final String NGRAM_AGGREGATE_STORE = "ngram-aggregate";
+    public static final String NGRAMS_SINK = "ngrams-sink";
+    public static final String NGRAMS_GLOBAL_SOURCE = "ngrams-global-source";
+    public static final String NGRAMS_GLOBAL_WRITER = "ngrams-global-writer";
+    public static final String NGRAM_GLOBAL_STORE = "ngrams-global";
 
     private WorkerTopology() {}
 
@@ -46,6 +57,7 @@ public final class WorkerTopology {
             ExecutorService decodingThreads,
             WorkerCounters counters,
             RequestObserver observer,
+            NgramTable ngrams,
             BooleanSupplier draining) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
@@ -54,7 +66,7 @@ public final class WorkerTopology {
                 PROCESSOR,
                 () -> new PromptProcessor(
                         settings,
-                        new PromptParser(settings.limits(), encoder),
+                        new PromptParser(settings.limits(), encoder, settings.defaultDrafter()),
                         generator,
                         decodingThreads,
                         counters,
@@ -70,6 +82,42 @@ public final class WorkerTopology {
         topology.addSink(COMPLETIONS_SINK, topics.completions(), bytes, bytes, PROCESSOR);
         topology.addSink(METRICS_SINK, topics.metrics(), bytes, bytes, PROCESSOR);
         topology.addSink(DLQ_SINK, topics.promptsDlq(), bytes, bytes, PROCESSOR);
+        topology.addSink(NGRAM_DELTAS_SINK, topics.ngramDeltas(), bytes, bytes, PROCESSOR);
+        addSharedNgrams(topology, settings, ngrams);
         return topology;
+    }
+
+    /**
+     * Deltas in, merged per context, out to the compacted n-gram topic; and that topic read back by
+     * every worker into a global store (in memory, restored from the topic on start) that feeds the
+     * drafter's table.
+     */
+    private static void addSharedNgrams(Topology topology, WorkerSettings settings, NgramTable ngrams) {
+        Topics topics = settings.topics();
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        ByteArrayDeserializer fromBytes = new ByteArrayDeserializer();
+        topology.addSource(NGRAM_DELTAS_SOURCE, fromBytes, fromBytes, topics.ngramDeltas());
+        topology.addProcessor(
+                NGRAM_AGGREGATE,
+                () -> new NgramAggregateProcessor(
+                        settings.ngrams().maxContinuations(), settings.ngrams().maxContextsPerPartition()),
+                NGRAM_DELTAS_SOURCE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(NGRAM_AGGREGATE_STORE), Serdes.ByteArray(), Serdes.ByteArray()),
+                NGRAM_AGGREGATE);
+        topology.addSink(NGRAMS_SINK, topics.ngrams(), bytes, bytes, NGRAM_AGGREGATE);
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(NGRAM_GLOBAL_STORE),
+                                Serdes.ByteArray(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                NGRAMS_GLOBAL_SOURCE,
+                fromBytes,
+                fromBytes,
+                topics.ngrams(),
+                NGRAMS_GLOBAL_WRITER,
+                () -> new NgramGlobalWriter(ngrams));
     }
 }

@@ -9,7 +9,9 @@ import io.specops.decoding.Completion;
 import io.specops.decoding.GenerationRequest;
 import io.specops.decoding.SamplingParams;
 import io.specops.decoding.SpeculationSettings;
+import io.specops.engine.DrafterMode;
 import io.specops.engine.Engine;
+import io.specops.engine.NgramSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,7 +65,14 @@ class WorkerTopologyTest {
     void startDriver() {
         decodingThreads = Executors.newFixedThreadPool(2);
         WorkerSettings settings = new WorkerSettings(
-                "test-worker", topics, new Limits(300, 256, 4096), 8, Duration.ofMillis(20), Duration.ofMillis(5));
+                "test-worker",
+                topics,
+                new Limits(300, 256, 4096),
+                8,
+                Duration.ofMillis(20),
+                Duration.ofMillis(5),
+                DrafterMode.COMBINED,
+                NgramSettings.DEFAULT);
         var topology = WorkerTopology.build(
                 settings,
                 Generator.of(engine),
@@ -71,6 +80,7 @@ class WorkerTopologyTest {
                 decodingThreads,
                 new WorkerCounters(),
                 RequestObserver.NONE,
+                engine.ngrams(),
                 () -> false);
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "worker-topology-test");
