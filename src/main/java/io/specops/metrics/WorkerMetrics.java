@@ -114,6 +114,8 @@ public final class WorkerMetrics implements AutoCloseable {
     public void bindRunningGenerations(LongSupplier running) {
         Gauge.builder(MetricNames.REQUESTS_RUNNING, running, LongSupplier::getAsLong)
                 .description("Generations running on the decoding threads now")
+                // A gauge holds its object weakly, and nothing else holds this method reference.
+                .strongReference(true)
                 .register(registry);
     }
 
