@@ -17,27 +17,67 @@ public record PromptSpec(
         int topK,
         long seed,
         List<String> stop,
-        boolean speculation) {
+        boolean speculation,
+        String drafter) {
 
     public PromptSpec {
         stop = List.copyOf(stop);
     }
 
+    /** A prompt that lets the worker choose its drafter. */
+    public PromptSpec(
+            String requestId,
+            String sessionId,
+            String prompt,
+            int maxTokens,
+            double temperature,
+            double topP,
+            int topK,
+            long seed,
+            List<String> stop,
+            boolean speculation) {
+        this(requestId, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, speculation, null);
+    }
+
     public static PromptSpec of(String prompt, int maxTokens) {
-        return new PromptSpec(UUID.randomUUID().toString(), null, prompt, maxTokens, 0.0, 1.0, 0, 0L, List.of(), true);
+        return new PromptSpec(
+                UUID.randomUUID().toString(), null, prompt, maxTokens, 0.0, 1.0, 0, 0L, List.of(), true, null);
     }
 
     public PromptSpec withRequestId(String id) {
-        return new PromptSpec(id, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, speculation);
+        return new PromptSpec(
+                id, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, speculation, drafter);
     }
 
     public PromptSpec withSampling(double newTemperature, double newTopP, int newTopK, long newSeed) {
         return new PromptSpec(
-                requestId, sessionId, prompt, maxTokens, newTemperature, newTopP, newTopK, newSeed, stop, speculation);
+                requestId,
+                sessionId,
+                prompt,
+                maxTokens,
+                newTemperature,
+                newTopP,
+                newTopK,
+                newSeed,
+                stop,
+                speculation,
+                drafter);
     }
 
     public PromptSpec withSpeculation(boolean enabled) {
-        return new PromptSpec(requestId, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, enabled);
+        return new PromptSpec(
+                requestId, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, enabled, drafter);
+    }
+
+    /** {@code none}, {@code prompt_lookup}, {@code shared_ngrams} or {@code combined}; null lets the worker choose. */
+    public PromptSpec withDrafter(String name) {
+        return new PromptSpec(
+                requestId, sessionId, prompt, maxTokens, temperature, topP, topK, seed, stop, speculation, name);
+    }
+
+    public PromptSpec withSession(String session) {
+        return new PromptSpec(
+                requestId, session, prompt, maxTokens, temperature, topP, topK, seed, stop, speculation, drafter);
     }
 
     /** The record key: the session, so its turns stay in order, else the request. */
@@ -60,6 +100,9 @@ public record PromptSpec(
         node.put("seed", seed);
         node.set("stop", new ObjectMapper().valueToTree(stop));
         node.put("speculation", speculation);
+        if (drafter != null) {
+            node.put("drafter", drafter);
+        }
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -79,7 +79,7 @@ public final class Worker implements AutoCloseable {
                         engine.ngrams(),
                         draining::get),
                 properties);
-        streams.setGlobalStateRestoreListener(new NgramRestoreLog());
+        streams.setGlobalStateRestoreListener(new StoreRestoreLog());
         onCreated.accept(streams);
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an

@@ -5,10 +5,14 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs how long restoring the global n-gram store from its compacted topic took, per partition. */
-final class NgramRestoreLog implements StateRestoreListener {
+/**
+ * Logs how long restoring a state store took: the in-flight store and the n-gram aggregate from
+ * their changelogs, the global n-gram store from its compacted topic. Partitions with nothing to
+ * restore are logged at DEBUG only.
+ */
+final class StoreRestoreLog implements StateRestoreListener {
 
-    private static final Logger log = LoggerFactory.getLogger(NgramRestoreLog.class);
+    private static final Logger log = LoggerFactory.getLogger(StoreRestoreLog.class);
 
     private final java.util.Map<TopicPartition, Long> startNanos = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -24,6 +28,10 @@ final class NgramRestoreLog implements StateRestoreListener {
     public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
         Long start = startNanos.remove(partition);
         long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
-        log.info("Restored store {} from {}: {} records in {} ms", storeName, partition, totalRestored, millis);
+        if (totalRestored > 0) {
+            log.info("Restored store {} from {}: {} records in {} ms", storeName, partition, totalRestored, millis);
+        } else {
+            log.debug("Store {} had nothing to restore from {}", storeName, partition);
+        }
     }
 }
