@@ -39,6 +39,7 @@ final class WorkerCommand implements Callable<Integer> {
                                 streams::metrics, () -> streams.state().name()))
                 .start();
         metrics.bindRunningGenerations(worker.counters().running::get);
+        metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -59,6 +59,13 @@ public final class MetricNames {
     /** Draft tokens the target agreed with. */
     public static final String SPEC_DECODE_ACCEPTED_TOKENS = PREFIX + ".spec.decode.accepted.tokens";
 
+    /** Contexts in the shared n-gram store this worker drafts from (its global-store copy). */
+    public static final String NGRAM_STORE_CONTEXTS = PREFIX + ".ngram.store.contexts";
+    /** Draft attempts that looked a context up in the shared n-gram store. */
+    public static final String NGRAM_STORE_LOOKUPS = PREFIX + ".ngram.store.lookups";
+    /** Lookups that found the context. */
+    public static final String NGRAM_STORE_HITS = PREFIX + ".ngram.store.hits";
+
     /** Always 1; the loaded model is in the tags {@link #TAG_MODEL} and {@link #TAG_SHA256}. */
     public static final String MODEL_INFO = PREFIX + ".model.info";
     /** 1 when the worker is ready (model loaded and verified, Kafka Streams RUNNING), else 0. */

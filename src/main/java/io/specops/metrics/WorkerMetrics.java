@@ -1,5 +1,6 @@
 package io.specops.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +17,7 @@ import io.specops.streams.RequestObserver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.MetricName;
  * new Worker(config, engine, metrics.observer(), streams ->
  *         metrics.bindKafkaStreams(streams::metrics, () -> streams.state().name()));
  * metrics.bindRunningGenerations(worker.counters().running::get);
+ * metrics.bindNgramStore(table::size, table::lookups, table::hits);
  * }</pre>
  *
  * Close it (after the server) to release the GC listeners.
@@ -45,6 +48,8 @@ public final class WorkerMetrics implements AutoCloseable {
     private final WorkerHealth health = new WorkerHealth();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile KafkaClientMeters kafka;
+    private volatile LongSupplier ngramLookups = () -> 0;
+    private volatile LongSupplier ngramHits = () -> 0;
 
     private WorkerMetrics() {}
 
@@ -116,6 +121,28 @@ public final class WorkerMetrics implements AutoCloseable {
                 .description("Generations running on the decoding threads now")
                 // A gauge holds its object weakly, and nothing else holds this method reference.
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * @param contexts contexts in the shared n-gram store now
+     * @param lookups lookups in it so far
+     * @param hits lookups that found their context so far
+     */
+    public void bindNgramStore(IntSupplier contexts, LongSupplier lookups, LongSupplier hits) {
+        Gauge.builder(MetricNames.NGRAM_STORE_CONTEXTS, contexts, IntSupplier::getAsInt)
+                .description("Contexts in the shared n-gram store")
+                .strongReference(true)
+                .register(registry);
+        ngramLookups = lookups;
+        ngramHits = hits;
+        // A function counter holds its object weakly: this object, unlike a method reference, lives as long as
+        // the registry it owns.
+        FunctionCounter.builder(MetricNames.NGRAM_STORE_LOOKUPS, this, m -> m.ngramLookups.getAsLong())
+                .description("Lookups in the shared n-gram store")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.NGRAM_STORE_HITS, this, m -> m.ngramHits.getAsLong())
+                .description("Lookups in the shared n-gram store that found their context")
                 .register(registry);
     }
 

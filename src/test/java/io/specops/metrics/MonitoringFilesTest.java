@@ -37,6 +37,7 @@ class MonitoringFilesTest {
             metrics.modelLoaded(Path.of("models/stories260k"), "0".repeat(64));
             metrics.bindKafkaStreams(KAFKA::metrics, () -> "RUNNING");
             metrics.bindRunningGenerations(() -> 0);
+            metrics.bindNgramStore(() -> 0, () -> 0, () -> 0);
             PrometheusText text = new PrometheusText(metrics.scrape());
             renderedNames = new java.util.TreeSet<>(text.names(""));
         }
@@ -93,6 +94,9 @@ class MonitoringFilesTest {
                         MetricNames.prometheusName(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.REQUESTS_RUNNING, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.MODEL_INFO, MetricNames.Kind.GAUGE),
+                        MetricNames.prometheusName(MetricNames.NGRAM_STORE_CONTEXTS, MetricNames.Kind.GAUGE),
+                        MetricNames.prometheusName(MetricNames.NGRAM_STORE_LOOKUPS, MetricNames.Kind.COUNTER),
+                        MetricNames.prometheusName(MetricNames.NGRAM_STORE_HITS, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.WORKER_READY, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.WORKER_STATE, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.KAFKA_CONSUMER_RECORDS_LAG, MetricNames.Kind.GAUGE));

@@ -89,6 +89,7 @@ class MonitoringIntegrationTest {
                                 streams::metrics, () -> streams.state().name()))
                 .start();
         metrics.bindRunningGenerations(worker.counters().running::get);
+        metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
         worker.awaitRunning(Duration.ofSeconds(60));
         if (PrometheusServer.installed()) {
             prometheus = PrometheusServer.start(prometheusConfig(metricsServer.port()), directory);
