@@ -6,6 +6,7 @@ import io.specops.bench.DecodingBenchmark;
 import io.specops.bench.DecodingBenchmark.VerifyCostResult;
 import io.specops.bench.DecodingBenchmark.WorkloadResult;
 import io.specops.bench.KafkaBenchmark;
+import io.specops.bench.NgramBenchmark;
 import io.specops.bench.Workload;
 import io.specops.bench.Workloads;
 import io.specops.engine.Engine;
@@ -55,8 +56,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "100", description = "Requests per Kafka measurement.")
     int requests;
 
+    @Option(
+            names = "--ngrams",
+            description = "Measure the shared n-gram store instead: repeated and templated work over several passes,"
+                    + " then a worker restart.")
+    boolean ngrams;
+
+    @Option(names = "--passes", defaultValue = "10", description = "Passes of the n-gram benchmark.")
+    int passes;
+
     @Override
     public Integer call() throws Exception {
+        if (ngrams) {
+            System.out.print(NgramBenchmark.runAll(engineOptions.settings, passes, 128, outDirectory));
+            return 0;
+        }
         if (kafka) {
             System.out.print(KafkaBenchmark.runAll(requests, requests, 64, outDirectory));
             return 0;

@@ -27,7 +27,7 @@ import java.util.Map;
  *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
  *   <li>{@code speculation.drafter} (combined): none, prompt_lookup, shared_ngrams or combined, for
  *       requests that do not choose
- *   <li>{@code ngram.order} (4): context tokens per n-gram of the shared statistics
+ *   <li>{@code ngram.order} (8): context tokens per n-gram of the shared statistics
  *   <li>{@code ngram.max.continuations} (8), {@code ngram.max.contexts.per.partition} (200000): bounds
  *   <li>{@code ngram.min.confidence} (0.5), {@code ngram.min.count} (1): when a shared n-gram is drafted
  *   <li>{@code speculation.calibration.rounds} (5): rounds of the start-up verify-cost measurement;

@@ -10,7 +10,7 @@ public enum DrafterMode {
     PROMPT_LOOKUP,
     /** Drafts from the n-gram statistics shared by every worker and past request. */
     SHARED_NGRAMS,
-    /** Both; the longer proposal wins. */
+    /** The shared statistics where they have a draft, prompt lookup where they do not. */
     COMBINED;
 
     public String wireName() {

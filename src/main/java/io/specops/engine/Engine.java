@@ -56,9 +56,7 @@ public final class Engine implements AutoCloseable {
         decoders.put(DrafterMode.SHARED_NGRAMS, decoder(shared, speculation.withEnabled(true)));
         decoders.put(
                 DrafterMode.COMBINED,
-                decoder(
-                        new CombinedDrafter(promptLookup, shared, speculation.maxDraftTokens()),
-                        speculation.withEnabled(true)));
+                decoder(new CombinedDrafter(shared, promptLookup), speculation.withEnabled(true)));
     }
 
     public static Engine start(EngineSettings settings) {

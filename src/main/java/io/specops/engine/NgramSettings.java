@@ -18,5 +18,5 @@ public record NgramSettings(
         double minConfidence,
         long minCount) {
 
-    public static final NgramSettings DEFAULT = new NgramSettings(DrafterMode.COMBINED, 4, 8, 200_000, 0.5, 1);
+    public static final NgramSettings DEFAULT = new NgramSettings(DrafterMode.COMBINED, 8, 8, 200_000, 0.5, 1);
 }

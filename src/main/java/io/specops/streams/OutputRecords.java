@@ -95,6 +95,7 @@ final class OutputRecords {
         node.put("queue_time_ms", queueMillis);
         node.put("time_to_first_token_ms", stats.timeToFirstTokenNanos() / 1e6);
         node.put("total_ms", stats.totalNanos() / 1e6);
+        node.put("draft_ms", stats.draftNanos() / 1e6);
         node.put("tokens_per_second", stats.generatedTokens() * 1e9 / Math.max(1, stats.totalNanos()));
         return bytes(node);
     }

@@ -1,0 +1,187 @@
+package io.specops.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.specops.client.CompletionHandle;
+import io.specops.client.PromptSpec;
+import io.specops.client.SpecOpsClient;
+import io.specops.config.SpecOpsConfig;
+import io.specops.engine.Engine;
+import io.specops.kafka.EmbeddedKafka;
+import io.specops.streams.TopicSetup;
+import io.specops.streams.Topics;
+import io.specops.streams.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Repeated and templated work through a real broker: the same prompts come back pass after pass
+ * under new session ids, and each is decoded three ways (plain, prompt lookup only, prompt lookup
+ * plus the shared n-gram store). After the passes the worker is replaced by a new one with an empty
+ * state directory, which must get the statistics back from Kafka, and one more pass runs.
+ */
+public final class NgramBenchmark {
+
+    private static final List<String> MODES = List.of("none", "prompt_lookup", "combined");
+
+    /** A passage every templated prompt starts with, as prompts built from one template do. */
+    private static final String TEMPLATE = "Once upon a time, there was a little girl named Lily. She loved to play"
+            + " outside in the park with her friends. One day, she saw a big red ball under a tree. ";
+
+    /** Figures of one decoding mode in one pass. */
+    public record ModeResult(
+            String drafter,
+            int requests,
+            double tokensPerSecond,
+            double acceptanceRate,
+            double meanAcceptanceLength,
+            double draftShareOfTime) {}
+
+    public record PassResult(
+            int pass, String workload, boolean afterRestart, double speedupOverPlain, List<ModeResult> modes) {}
+
+    private final Map<String, String> baseSettings;
+
+    private NgramBenchmark(Map<String, String> baseSettings) {
+        this.baseSettings = baseSettings;
+    }
+
+    public static String runAll(Map<String, String> settings, int passes, int maxTokens, Path outDirectory)
+            throws IOException, InterruptedException, ExecutionException, TimeoutException {
+        Path work = Files.createTempDirectory("spec-ops-ngram-bench");
+        List<PassResult> results = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+            TopicSetup.ensure(kafka.bootstrapServers(), Map.of(), Topics.defaults(), 6, (short) 1);
+            Map<String, String> base = new HashMap<>(settings);
+            base.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            base.put("worker.application.id", "spec-ops-ngram-bench");
+            base.put("worker.generation.threads", "1");
+            base.put("metrics.port", "-1");
+            NgramBenchmark benchmark = new NgramBenchmark(base);
+            List<String> repeated = Workloads.storyOpeners().subList(0, 10);
+            List<String> templated = new ArrayList<>();
+            for (String opener : Workloads.storyOpeners().subList(10, 20)) {
+                templated.add(TEMPLATE + opener);
+            }
+            try (Engine engine = Engine.start(SpecOpsConfig.from(base).engine());
+                    Worker worker = benchmark.startWorker(engine, work.resolve("state-1"));
+                    SpecOpsClient client = new SpecOpsClient(kafka.bootstrapServers())) {
+                for (int pass = 1; pass <= passes; pass++) {
+                    System.err.printf("pass %d on %s%n", pass, worker.settings().workerId());
+                    results.add(runPass(client, pass, "repeated", repeated, maxTokens, false));
+                    results.add(runPass(client, pass, "templated", templated, maxTokens, false));
+                }
+            }
+            try (Engine engine = Engine.start(SpecOpsConfig.from(base).engine());
+                    Worker worker = benchmark.startWorker(engine, work.resolve("state-2"));
+                    SpecOpsClient client = new SpecOpsClient(kafka.bootstrapServers())) {
+                System.err.printf(
+                        "restarted: %s has %d contexts%n",
+                        worker.settings().workerId(), engine.ngrams().size());
+                results.add(runPass(client, passes + 1, "repeated", repeated, maxTokens, true));
+                results.add(runPass(client, passes + 1, "templated", templated, maxTokens, true));
+            }
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("time", Instant.now().toString());
+        report.put("max_tokens", maxTokens);
+        report.put("passes", results);
+        Files.createDirectories(outDirectory);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(outDirectory.resolve("ngrams.json").toFile(), report);
+        return markdown(results);
+    }
+
+    private Worker startWorker(Engine engine, Path stateDirectory) throws InterruptedException {
+        Map<String, String> settings = new HashMap<>(baseSettings);
+        settings.put("worker.state.dir", stateDirectory.toString());
+        Worker worker = new Worker(SpecOpsConfig.from(settings).worker(), engine).start();
+        worker.awaitRunning(Duration.ofSeconds(120));
+        return worker;
+    }
+
+    private static PassResult runPass(
+            SpecOpsClient client, int pass, String workload, List<String> prompts, int maxTokens, boolean restarted)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, List<JsonNode>> byMode = new LinkedHashMap<>();
+        for (String mode : MODES) {
+            byMode.put(mode, new ArrayList<>());
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            for (String mode : MODES) {
+                PromptSpec spec = PromptSpec.of(prompts.get(i), maxTokens)
+                        .withSession(workload + "-pass-" + pass + "-" + i + "-" + mode)
+                        .withDrafter(mode);
+                CompletionHandle handle = client.submit(spec);
+                byMode.get(mode).add(handle.metrics().get(2, TimeUnit.MINUTES));
+            }
+        }
+        List<ModeResult> modes = new ArrayList<>();
+        byMode.forEach((mode, records) -> modes.add(summarise(mode, records)));
+        double speedup = modes.get(2).tokensPerSecond() / modes.get(0).tokensPerSecond();
+        return new PassResult(pass, workload, restarted, speedup, modes);
+    }
+
+    private static ModeResult summarise(String mode, List<JsonNode> records) {
+        double tokens = 0;
+        double millis = 0;
+        double drafted = 0;
+        double accepted = 0;
+        double steps = 0;
+        double draftMillis = 0;
+        for (JsonNode record : records) {
+            tokens += record.path("generated_tokens").asDouble();
+            millis += record.path("total_ms").asDouble();
+            drafted += record.path("drafted_tokens").asDouble();
+            accepted += record.path("accepted_tokens").asDouble();
+            steps += record.path("verify_steps").asDouble();
+            draftMillis += record.path("draft_ms").asDouble();
+        }
+        return new ModeResult(
+                mode,
+                records.size(),
+                tokens * 1000 / millis,
+                drafted == 0 ? 0 : accepted / drafted,
+                steps == 0 ? 1 : 1 + accepted / steps,
+                draftMillis / millis);
+    }
+
+    static String markdown(List<PassResult> results) {
+        StringBuilder out = new StringBuilder();
+        out.append("| pass | workload | plain tok/s | prompt lookup tok/s | + shared store tok/s | speedup"
+                + " | acceptance (PL / +store) | mean acceptance length (PL / +store) | drafter share of time |\n");
+        out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (PassResult r : results) {
+            ModeResult plain = r.modes().get(0);
+            ModeResult lookup = r.modes().get(1);
+            ModeResult shared = r.modes().get(2);
+            out.append(String.format(
+                    "| %s | %s | %.0f | %.0f | %.0f | %.2fx | %.0f%% / %.0f%% | %.2f / %.2f | %.1f%% |%n",
+                    r.afterRestart() ? r.pass() + " (after restart)" : Integer.toString(r.pass()),
+                    r.workload(),
+                    plain.tokensPerSecond(),
+                    lookup.tokensPerSecond(),
+                    shared.tokensPerSecond(),
+                    r.speedupOverPlain(),
+                    100 * lookup.acceptanceRate(),
+                    100 * shared.acceptanceRate(),
+                    lookup.meanAcceptanceLength(),
+                    shared.meanAcceptanceLength(),
+                    100 * shared.draftShareOfTime()));
+        }
+        return out.toString();
+    }
+}
