@@ -1,6 +1,7 @@
 package io.specops.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.specops.TestModels;
+import io.specops.config.ConfigException;
 import io.specops.config.SpecOpsConfig;
 import io.specops.config.WorkerConfig;
 import java.io.IOException;
@@ -267,6 +269,12 @@ class KubernetesManifestsTest {
                 .getConfigMapKeyRef()
                 .getKey();
         assertThat(configMap().getData()).containsKey(bootstrapVariable);
+        // Service links would put SPECOPS_WORKER_SERVICE_HOST and others into the environment, read as settings.
+        assertThat(one(StatefulSet.class).getSpec().getTemplate().getSpec().getEnableServiceLinks())
+                .isFalse();
+        assertThatThrownBy(() -> SpecOpsConfig.from(Map.of("worker.service.host", "10.0.0.1")))
+                .as("an unknown setting is refused")
+                .isInstanceOf(ConfigException.class);
     }
 
     private static WorkerConfig workerConfig() {
@@ -368,9 +376,9 @@ class KubernetesManifestsTest {
         List<String> unknown = new ArrayList<>();
         collectUnknownFields(YAML.treeToValue(service, Service.class), "Service", unknown);
         assertThat(unknown).hasSize(2).anyMatch(u -> u.contains("selectr")).anyMatch(u -> u.contains("prot"));
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> YAML.readValue(
+        assertThatThrownBy(() -> YAML.readValue(
                         "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nspec: {maxReplicas: 3}\n",
-                        KedaScaledObject.class)))
+                        KedaScaledObject.class))
                 .hasMessageContaining("maxReplicas");
     }
 }
