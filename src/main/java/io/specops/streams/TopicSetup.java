@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the worker's topics from their definitions; topics that exist are left as they are. */
 public final class TopicSetup {
@@ -20,6 +21,34 @@ public final class TopicSetup {
 
     /** What happened to one topic. */
     public record Outcome(String topic, boolean created, int partitions) {}
+
+    /**
+     * Waits until every partition of every topic has a leader, so a worker started right after
+     * creation finds them (a global store refuses to start on a topic without partitions).
+     */
+    private static void awaitLeaders(Admin admin, List<Outcome> outcomes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = outcomes.stream().map(Outcome::topic).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> !topic.partitions().isEmpty()
+                                && topic.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " have no leaders after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
 
     /**
      * @param partitions overrides every definition's partition count when positive (the dead-letter
@@ -54,6 +83,7 @@ public final class TopicSetup {
                     outcomes.add(new Outcome(definition.name(), false, topic.numPartitions()));
                 }
             }
+            awaitLeaders(admin, outcomes);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "cannot reach Kafka at " + bootstrapServers + " to list topics: " + e.getMessage(), e);

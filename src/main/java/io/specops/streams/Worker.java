@@ -171,11 +171,13 @@ public final class Worker implements AutoCloseable {
         return settings;
     }
 
-    /** Stream tasks (prompt partitions) this worker owns now. */
+    /** Prompt partitions this worker owns now (its tasks of the prompts sub-topology). */
     public int activeTasks() {
-        return streams.metadataForLocalThreads().stream()
-                .mapToInt(thread -> thread.activeTasks().size())
-                .sum();
+        return (int) streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .filter(task -> task.topicPartitions().stream()
+                        .anyMatch(partition -> partition.topic().equals(settings.topics().prompts())))
+                .count();
     }
 
     @Override

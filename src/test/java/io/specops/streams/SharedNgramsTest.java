@@ -82,7 +82,7 @@ class SharedNgramsTest {
                 assertThat(warm.get("acceptance_rate").asDouble())
                         .isGreaterThan(cold.get("acceptance_rate").asDouble());
                 assertThat(warmAcceptanceLength).isGreaterThan(coldAcceptanceLength + 3);
-                contexts = other.ngrams().size();
+                contexts = awaitSettled(other);
             }
 
             // Every worker is gone. A new one, with an empty state directory, restores from the topic.
@@ -96,6 +96,22 @@ class SharedNgramsTest {
                         .isGreaterThan(coldAcceptanceLength + 3);
             }
         }
+    }
+
+    /** Waits until the table has stopped growing (the last deltas were merged and read back). */
+    private static int awaitSettled(Engine engine) throws InterruptedException {
+        int size = engine.ngrams().size();
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() - stableSince < Duration.ofSeconds(2).toNanos() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            int now = engine.ngrams().size();
+            if (now != size) {
+                size = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return size;
     }
 
     private Worker worker(EmbeddedKafka kafka, String id, Engine engine) {
