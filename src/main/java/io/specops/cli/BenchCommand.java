@@ -2,6 +2,7 @@ package io.specops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.specops.bench.BenchChart;
 import io.specops.bench.DecodingBenchmark;
 import io.specops.bench.DecodingBenchmark.VerifyCostResult;
 import io.specops.bench.DecodingBenchmark.WorkloadResult;
@@ -65,8 +66,27 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--passes", defaultValue = "10", description = "Passes of the n-gram benchmark.")
     int passes;
 
+    @Option(
+            names = "--chart",
+            paramLabel = "PNG",
+            description = "Also draw plain vs speculative tokens/s per workload from the decoding report, as a PNG.")
+    Path chart;
+
+    @Option(
+            names = "--chart-only",
+            description = "Draw --chart from the decoding.json already in --out, without running the benchmark.")
+    boolean chartOnly;
+
     @Override
     public Integer call() throws Exception {
+        if (chartOnly) {
+            if (chart == null) {
+                throw new picocli.CommandLine.ParameterException(
+                        new picocli.CommandLine(this), "--chart-only needs --chart PNG");
+            }
+            drawChart();
+            return 0;
+        }
         if (ngrams) {
             System.out.print(NgramBenchmark.runAll(engineOptions.settings, passes, 128, outDirectory));
             return 0;
@@ -98,7 +118,16 @@ final class BenchCommand implements Callable<Integer> {
             System.out.print(markdown(results, cost, machine));
             write(results, cost, machine);
         }
+        if (chart != null) {
+            drawChart();
+        }
         return 0;
+    }
+
+    private void drawChart() throws IOException {
+        Path report = outDirectory.resolve("decoding.json");
+        BenchChart.write(new ObjectMapper().readTree(report.toFile()), chart);
+        System.err.println("drew " + chart + " from " + report);
     }
 
     private Map<String, Object> machine(Engine engine) {
