@@ -137,6 +137,12 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         inFlight.put(request.requestId(), entry.toBytes());
         counters.accepted.incrementAndGet();
         observer.accepted();
+        if (log.isDebugEnabled()) {
+            log.debug(
+                    "Accepted {} {} ms after it was produced",
+                    request.requestId(),
+                    System.currentTimeMillis() - record.timestamp());
+        }
         waiting.add(new RunningGeneration(request, entry));
         startWaiting();
     }
