@@ -13,6 +13,7 @@ import io.specops.streams.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,14 +27,26 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What Kafka adds to a request, and how throughput grows with worker processes, against a real
  * broker on loopback and workers in child JVMs.
  */
 public final class KafkaBenchmark {
+
+    /** A plain produce-to-consume round trip on the same broker, the floor under any overhead. */
+    public record RoundTripResult(int fetchMaxWaitMillis, int records, double p50Millis, double p95Millis) {}
 
     /** Produce-to-first-chunk time minus the engine's own time to first token, per request. */
     public record OverheadResult(
@@ -186,15 +199,58 @@ public final class KafkaBenchmark {
                 percentile(queue, 99));
     }
 
+    /** Sends records one at a time through a scratch topic and times each until it is consumed. */
+    public RoundTripResult roundTrip(int fetchMaxWaitMillis, int records)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        String topic = "specops.bench.round-trip";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        double[] millis = new double[records];
+        Map<String, Object> producerConfig =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMillis);
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            consumer.position(partition);
+            byte[] key = "round-trip".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = -10; i < records; i++) { // ten unmeasured records warm the path
+                long start = System.nanoTime();
+                producer.send(new ProducerRecord<>(topic, 0, key, new byte[0]));
+                while (consumer.poll(Duration.ofMillis(100)).isEmpty()) {
+                    Thread.onSpinWait();
+                }
+                if (i >= 0) {
+                    millis[i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        return new RoundTripResult(fetchMaxWaitMillis, records, percentile(millis, 50), percentile(millis, 95));
+    }
+
     /** The whole Kafka benchmark against a fresh embedded broker; returns the markdown report. */
     public static String runAll(int overheadRequests, int throughputRequests, int maxTokens, Path outDirectory)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         Path work = Files.createTempDirectory("spec-ops-kafka-bench");
         List<ThroughputResult> throughput = new ArrayList<>();
+        List<RoundTripResult> roundTrips = new ArrayList<>();
         OverheadResult overhead;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
             TopicSetup.ensure(kafka.bootstrapServers(), Map.of(), Topics.defaults(), 6, (short) 1);
             KafkaBenchmark benchmark = new KafkaBenchmark(kafka.bootstrapServers(), work);
+            roundTrips.add(benchmark.roundTrip(500, 100));
+            roundTrips.add(benchmark.roundTrip(10, 100));
             List<WorkerProcess> workers = benchmark.startWorkers(1, 1);
             overhead = benchmark.overhead(overheadRequests);
             throughput.add(benchmark.throughput("1 process x 1 thread", 1, 1, throughputRequests, maxTokens));
@@ -209,17 +265,26 @@ public final class KafkaBenchmark {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("time", Instant.now().toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("round_trip", roundTrips);
         report.put("overhead", overhead);
         report.put("throughput", throughput);
         Files.createDirectories(outDirectory);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(outDirectory.resolve("kafka.json").toFile(), report);
-        return markdown(overhead, throughput);
+        return markdown(roundTrips, overhead, throughput);
     }
 
-    static String markdown(OverheadResult overhead, List<ThroughputResult> throughput) {
+    static String markdown(
+            List<RoundTripResult> roundTrips, OverheadResult overhead, List<ThroughputResult> throughput) {
         StringBuilder out = new StringBuilder();
+        for (RoundTripResult r : roundTrips) {
+            out.append(String.format(
+                    "Broker round trip (produce one record, consume it; fetch.max.wait.ms %d): p50 %.1f ms,"
+                            + " p95 %.1f ms over %d records%n",
+                    r.fetchMaxWaitMillis(), r.p50Millis(), r.p95Millis(), r.records()));
+        }
+        out.append('\n');
         out.append(String.format(
                 "Kafka overhead over %d sequential requests (produce to first chunk consumed, minus the engine's"
                         + " time to first token): p50 %.1f ms, p95 %.1f ms (first chunk p50 %.1f ms, engine TTFT"

@@ -98,9 +98,9 @@ public final class Worker implements AutoCloseable {
      *       default {@code max.poll.interval.ms} of 5 minutes holds even for very long generations;
      *       it is kept at that value explicitly so that a client override is visible.
      *   <li>{@code poll.ms} 10: punctuators run between polls, so a short poll keeps chunk latency low.
-     *   <li>{@code fetch.max.wait.ms} 10: measured on a single-node broker here, a waiting fetch often
-     *       returned only when this timeout ran out (produce-to-consume p50 12.7 ms at the default 500,
-     *       5.5 ms at 5); a prompt waits at most this long at the door, for about 100 idle fetches per
+     *   <li>{@code fetch.max.wait.ms} 10: on a single-node broker a waiting fetch was seen to return
+     *       only when this timeout ran out ({@code bench --kafka} prints the plain round trip at 500 and
+     *       at 10); a prompt now waits at most this long at the door, for about 100 idle fetches per
      *       second per worker.
      *   <li>{@code commit.interval.ms} 1000: an accepted prompt is owned by the in-flight store once
      *       committed; a short interval bounds how much input is replayed after a crash.
