@@ -21,8 +21,11 @@ WORKDIR /opt/spec-ops
 COPY --from=build /src/target/spec-ops.jar spec-ops.jar
 COPY --from=build /src/models/stories260k models/stories260k
 USER 10001:10001
+# The tokenizer's native library unpacks under DJL_CACHE_DIR: /tmp, the one writable place besides the state
+# volume (k8s/ mounts the root file system read-only and an emptyDir at /tmp).
 ENV SPECOPS_MODEL_DIR=/opt/spec-ops/models/stories260k \
-    SPECOPS_WORKER_STATE_DIR=/var/lib/spec-ops/state
+    SPECOPS_WORKER_STATE_DIR=/var/lib/spec-ops/state \
+    DJL_CACHE_DIR=/tmp/djl
 VOLUME /var/lib/spec-ops/state
 # /metrics, /health/live and /health/ready
 EXPOSE 9404
