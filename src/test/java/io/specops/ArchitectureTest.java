@@ -29,7 +29,12 @@ class ArchitectureTest {
     static final ArchRule kafkaStreamsOnlyInWorkerPackages = noClasses()
             .that()
             .resideOutsideOfPackages(
-                    "io.specops.streams..", "io.specops.kafka..", "io.specops.client..", "io.specops.cli..")
+                    "io.specops.streams..",
+                    "io.specops.kafka..",
+                    "io.specops.client..",
+                    "io.specops.cli..",
+                    // The reliability cases run in-process workers and check their Kafka Streams state.
+                    "io.specops.reliability..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.apache.kafka.streams..")

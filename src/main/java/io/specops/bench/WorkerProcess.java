@@ -1,12 +1,20 @@
 package io.specops.bench;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * A worker in a child JVM, started from this jar the way an operator would run it, so that
@@ -50,9 +58,38 @@ public final class WorkerProcess implements AutoCloseable {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            return location.toString().endsWith(".jar") ? location.toString() : System.getProperty("java.class.path");
+            return location.toString().endsWith(".jar") ? location.toString() : pathingJar();
         } catch (URISyntaxException e) {
-            return System.getProperty("java.class.path");
+            return pathingJar();
+        }
+    }
+
+    /**
+     * A jar holding only a manifest whose Class-Path is this JVM's class path (as Surefire starts its
+     * forks). A child JVM given the class path itself, about 9 KB from Maven, dies with SIGSEGV (exit
+     * 139, no hs_err file) while it loads the model; given this jar, it does not.
+     */
+    private static String pathingJar() {
+        String classPath = System.getProperty("java.class.path");
+        StringBuilder entries = new StringBuilder();
+        for (String element : classPath.split(File.pathSeparator)) {
+            if (!element.isEmpty()) {
+                entries.append(Path.of(element).toAbsolutePath().toUri()).append(' ');
+            }
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes()
+                .put(Attributes.Name.CLASS_PATH, entries.toString().trim());
+        try {
+            Path jar = Files.createTempFile("spec-ops-classpath", ".jar");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+                out.flush();
+            }
+            jar.toFile().deleteOnExit();
+            return jar.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the class-path jar for a worker process", e);
         }
     }
 
@@ -62,6 +99,28 @@ public final class WorkerProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** SIGKILL ({@code kill -9}): the worker gets no chance to hand anything back. Does not wait. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** SIGTERM, without waiting: the worker drains and leaves the group in its shutdown hook. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; its exit code, or empty if it still runs. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
+    }
+
+    /** The exit code once the process has ended; 143 is SIGTERM after a clean shutdown, 137 is SIGKILL. */
+    public OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
     /** SIGTERM, then wait up to a minute for the worker to hand back its work and exit. */

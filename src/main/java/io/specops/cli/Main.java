@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             WorkerCommand.class,
             PromptCommand.class,
             TopicsCommand.class,
+            ReliabilityCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

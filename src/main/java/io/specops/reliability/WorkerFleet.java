@@ -1,0 +1,137 @@
+package io.specops.reliability;
+
+import io.specops.bench.WorkerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * Worker processes of one consumer group, each a child JVM with its own state directory and log
+ * file, that a reliability case starts, stops with SIGTERM and kills with SIGKILL. A worker that is
+ * killed leaves its state directory locked and stale, as a crashed pod's volume would be; its
+ * replacement starts under a new id with a new directory.
+ */
+public final class WorkerFleet implements AutoCloseable {
+
+    private static final Pattern RUNNING = Pattern.compile("Kafka Streams \\w+ -> RUNNING");
+    private static final Pattern REBALANCING = Pattern.compile("Kafka Streams \\w+ -> REBALANCING");
+
+    private final String bootstrapServers;
+    private final Path directory;
+    private final Map<String, String> settings;
+    private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
+    private final Map<String, Path> logs = new HashMap<>();
+    private int started;
+
+    /**
+     * @param settings worker settings every worker gets ({@code --set}), on top of the application id,
+     *     worker id, state directory and a disabled metrics port, which the fleet sets
+     */
+    public WorkerFleet(String bootstrapServers, Path directory, Map<String, String> settings) {
+        this.bootstrapServers = bootstrapServers;
+        this.directory = directory;
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Starts one more worker; returns its id. */
+    public String start() throws IOException {
+        return start(Map.of());
+    }
+
+    /** Starts one more worker with {@code extra} settings on top of the fleet's; returns its id. */
+    public String start(Map<String, String> extra) throws IOException {
+        String id = "worker-" + (++started);
+        Map<String, String> own = new HashMap<>();
+        own.put("worker.id", id);
+        own.put("worker.state.dir", directory.resolve(id).toString());
+        own.put("metrics.port", "-1");
+        own.putAll(settings);
+        own.putAll(extra);
+        Files.createDirectories(directory);
+        Path log = directory.resolve(id + ".log");
+        workers.put(id, WorkerProcess.start(bootstrapServers, own, log));
+        logs.put(id, log);
+        return id;
+    }
+
+    /** Ids of the workers still running, oldest first. */
+    public List<String> alive() {
+        return workers.entrySet().stream()
+                .filter(e -> e.getValue().alive())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Waits until the worker has logged that Kafka Streams is RUNNING at least {@code times} times. */
+    public void awaitRunning(String id, int times, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count(id, RUNNING) < times) {
+            WorkerProcess worker = workers.get(id);
+            if (!worker.alive()) {
+                throw new IllegalStateException(
+                        id + " exited with " + worker.exitCode() + " before RUNNING:\n" + tail(id, 30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(id + " not RUNNING within " + timeout + ":\n" + tail(id, 30));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public void kill(String id) {
+        workers.get(id).kill();
+    }
+
+    public void terminate(String id) {
+        workers.get(id).terminate();
+    }
+
+    public OptionalInt awaitExit(String id, Duration timeout) throws InterruptedException {
+        return workers.get(id).awaitExit(timeout);
+    }
+
+    /** How often the worker's Kafka Streams entered REBALANCING, by its log. */
+    public int rebalances(String id) {
+        return count(id, REBALANCING);
+    }
+
+    /** Times each worker logged a line matching {@code pattern}. */
+    public int count(String id, Pattern pattern) {
+        return (int)
+                log(id).lines().filter(line -> pattern.matcher(line).find()).count();
+    }
+
+    public String log(String id) {
+        try {
+            return Files.readString(logs.get(id), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tail(String id, int lines) {
+        List<String> all = log(id).lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    public List<String> ids() {
+        return new ArrayList<>(workers.keySet());
+    }
+
+    /** SIGTERM to every worker still running, each given a minute to exit. */
+    @Override
+    public void close() {
+        workers.values().forEach(WorkerProcess::terminate);
+        workers.values().forEach(WorkerProcess::close);
+    }
+}

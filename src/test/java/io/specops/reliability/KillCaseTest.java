@@ -1,0 +1,54 @@
+package io.specops.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.specops.TestModels;
+import io.specops.decoding.SpeculationSettings;
+import io.specops.engine.Engine;
+import io.specops.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Case 1, short: three worker processes, three of them killed with SIGKILL while they generate. */
+class KillCaseTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void killed_workers_lose_nothing_and_every_answer_is_the_engine_output() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(directory.resolve("kafka"));
+                Engine engine = TestModels.engine(TestModels.stories(), SpeculationSettings.DEFAULT)) {
+            CaseResult result = KillCase.run(
+                    kafka.bootstrapServers(),
+                    engine,
+                    directory.resolve("workers"),
+                    new KillCase.Settings(
+                            7,
+                            3,
+                            3,
+                            30,
+                            32,
+                            Map.of("kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000")));
+            System.out.print(result.text());
+
+            Verifier.Report report = result.report();
+            assertThat(report.lost()).isZero();
+            assertThat(report.conflicting()).isZero();
+            assertThat(report.wrongText()).isZero();
+            assertThat(report.chunkFaults()).isZero();
+            assertThat(report.answered()).isEqualTo(90);
+            assertThat(report.retried())
+                    .as("the kills must interrupt work in flight")
+                    .isPositive();
+            // TODO(#7): a worker killed before it commits a new prompt's in-flight entry leaves the prompt
+            // to be replayed, and the new owner runs it again as attempt 0; the two runs cut their chunks
+            // differently under the same (request_id, attempt, seq), which breaks de-duplication by seq
+            // (DESIGN.md promise 3; text_offset de-duplication, as the Java client does, still holds).
+            // Until streams/ fixes it, that is the only failure this test tolerates.
+            assertThat(report.failures()).allMatch(failure -> failure.contains("cut the text differently"));
+        }
+    }
+}
