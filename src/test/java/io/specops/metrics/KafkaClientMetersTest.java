@@ -97,8 +97,8 @@ class KafkaClientMetersTest {
 
         String scrape = registry.scrape();
         assertThat(scrape)
-                .contains(
-                        "kafka_consumer_fetch_manager_records_lag_max{client_id=\"c\",partition=\"1\",topic=\"t\"} 4.0");
+                .contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"c\",partition=\"1\","
+                        + "topic=\"t\"} 4.0");
         assertThat(scrape).doesNotContain("kafka_consumer_fetch_manager_records_lag_max{client_id=\"c\"} 9.0");
     }
 }
