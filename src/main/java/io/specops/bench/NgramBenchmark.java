@@ -50,7 +50,11 @@ public final class NgramBenchmark {
             double draftShareOfTime) {}
 
     public record PassResult(
-            int pass, String workload, boolean afterRestart, double speedupOverPlain, List<ModeResult> modes) {}
+            int pass, String workload, boolean afterRestart, double speedupOverPlain, List<ModeResult> modes) {
+        public PassResult {
+            modes = List.copyOf(modes);
+        }
+    }
 
     private final Map<String, String> baseSettings;
 

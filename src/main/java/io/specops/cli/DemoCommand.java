@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,7 +89,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private record Row(String requestId, JsonNode metrics, double firstChunkMillis) {}
 
-    private Row send(SpecOpsClient client, PrintStream out, int number, String prompt) throws Exception {
+    private Row send(SpecOpsClient client, PrintStream out, int number, String prompt)
+            throws InterruptedException, ExecutionException, TimeoutException {
         out.printf("[%d/%d] %s%n", number, SAMPLE_PROMPTS.size(), prompt);
         out.print("      ");
         CompletionHandle handle =

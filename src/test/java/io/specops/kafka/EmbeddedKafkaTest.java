@@ -135,22 +135,6 @@ class EmbeddedKafkaTest {
         assertThat(Files.exists(dataDirectory.resolve("server.properties"))).isFalse();
     }
 
-    @Test
-    void a_broker_not_ready_in_time_is_reported_and_stopped() throws Exception {
-        Path directory = dataDirectory.resolve("slow");
-        assertThatThrownBy(() -> EmbeddedKafka.builder()
-                        .dataDirectory(directory)
-                        .startupTimeout(Duration.ofMillis(1))
-                        .start())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("was not ready within 1 ms")
-                .hasMessageContaining(directory.toString());
-        // Stopped means its ports and files are free again: the same directory starts a broker.
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(directory)) {
-            createTopic(kafka, "after-timeout", 1);
-        }
-    }
-
     private static Admin admin(EmbeddedKafka kafka) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
