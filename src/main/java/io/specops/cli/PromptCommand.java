@@ -40,7 +40,7 @@ final class PromptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (SpecOpsClient client = new SpecOpsClient(kafka.bootstrapServers)) {
+        try (SpecOpsClient client = new SpecOpsClient(kafka.resolve())) {
             PromptSpec prompt = PromptSpec.of(text, maxTokens).withSampling(temperature, 1.0, 0, seed);
             CompletionResult result = client.submit(prompt, out::print).result().get(timeoutSeconds, TimeUnit.SECONDS);
             out.println();

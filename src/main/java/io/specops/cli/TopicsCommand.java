@@ -27,7 +27,7 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         for (TopicSetup.Outcome outcome :
-                TopicSetup.ensure(kafka.bootstrapServers, Map.of(), Topics.defaults(), partitions, replication)) {
+                TopicSetup.ensure(kafka.resolve(), Map.of(), Topics.defaults(), partitions, replication)) {
             System.out.printf(
                     "%-8s %s (%d partitions)%n",
                     outcome.created() ? "created" : "exists", outcome.topic(), outcome.partitions());

@@ -23,7 +23,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        engineOptions.settings.putIfAbsent("kafka.bootstrap.servers", kafka.bootstrapServers);
+        // The flag wins; without it the properties file and SPECOPS_KAFKA_BOOTSTRAP_SERVERS decide, as for any key.
+        if (kafka.bootstrapServers != null) {
+            engineOptions.settings.put("kafka.bootstrap.servers", kafka.bootstrapServers);
+        }
         SpecOpsConfig config = engineOptions.config();
         WorkerMetrics metrics = WorkerMetrics.create();
         int metricsPort = config.worker().metricsPort();

@@ -113,6 +113,7 @@ public final class Worker implements AutoCloseable {
      */
     static Properties streamsProperties(WorkerConfig config) {
         Properties properties = new Properties();
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"); // kafka.bootstrap.servers overrides
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         properties.put(StreamsConfig.CLIENT_ID_CONFIG, config.workerId());
         properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
