@@ -22,6 +22,9 @@ public final class ConfigSources {
 
     public static final String ENV_PREFIX = "SPECOPS_";
 
+    /** Variables with the prefix that are not settings: logback.xml reads SPECOPS_LOG_LEVEL itself. */
+    private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of("SPECOPS_LOG_LEVEL");
+
     private ConfigSources() {}
 
     public static Map<String, String> layered(
@@ -38,7 +41,7 @@ public final class ConfigSources {
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> settings = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !NOT_SETTINGS.contains(name)) {
                 String key = name.substring(ENV_PREFIX.length())
                         .toLowerCase(Locale.ROOT)
                         .replace("__", "\u0000")

@@ -102,6 +102,10 @@ public final class Worker implements AutoCloseable {
      *       only when this timeout ran out ({@code bench --kafka} prints the plain round trip at 500 and
      *       at 10); a prompt now waits at most this long at the door, for about 100 idle fetches per
      *       second per worker.
+     *   <li>{@code session.timeout.ms} 10000 (Kafka's default is 45000): a crashed worker's partitions,
+     *       and the prompts in flight on them, move to another worker after about ten seconds
+     *       instead of 45; heartbeats come from the consumer's own thread, so long generations do not
+     *       endanger the session.
      *   <li>{@code commit.interval.ms} 1000: an accepted prompt is owned by the in-flight store once
      *       committed; a short interval bounds how much input is replayed after a crash.
      *   <li>{@code linger.ms} 5: chunks leave within a few milliseconds, still batched under load.
@@ -124,6 +128,7 @@ public final class Worker implements AutoCloseable {
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+        properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // Kafka 5 turns this on by default; turning it on now keeps behaviour the same across the upgrade.

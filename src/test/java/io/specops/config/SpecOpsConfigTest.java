@@ -24,7 +24,10 @@ class SpecOpsConfigTest {
         Path file = directory.resolve("worker.properties");
         Files.writeString(file, "model.intra.op.threads=3\nspeculation.max.draft.tokens=5\nspeculation.ngram.max=6\n");
         Map<String, String> environment = Map.of(
-                "SPECOPS_SPECULATION_MAX_DRAFT_TOKENS", "7", "SPECOPS_SPECULATION_NGRAM_MAX", "8", "PATH", "/bin");
+                "SPECOPS_SPECULATION_MAX_DRAFT_TOKENS", "7",
+                "SPECOPS_SPECULATION_NGRAM_MAX", "8",
+                "SPECOPS_LOG_LEVEL", "DEBUG",
+                "PATH", "/bin");
         Map<String, String> flags = Map.of("speculation.ngram.max", "9");
 
         SpecOpsConfig config = SpecOpsConfig.from(ConfigSources.layered(file, environment, flags));
