@@ -44,8 +44,10 @@ public final class WorkerProcess implements AutoCloseable {
             command.add("--set");
             command.add(key + "=" + value);
         });
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The tokenizer's thread pool otherwise competes across worker processes on one host (see README).
+        builder.environment().put("TOKENIZERS_PARALLELISM", "false");
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
         return new WorkerProcess(process);
