@@ -24,7 +24,7 @@ USER 10001:10001
 # The tokenizer's native library unpacks under DJL_CACHE_DIR: /tmp, the one writable place besides the state
 # volume (k8s/ mounts the root file system read-only and an emptyDir at /tmp).
 # TOKENIZERS_PARALLELISM=false: the tokenizer's own thread pool made two worker processes on one
-# host no faster than one (`bench --kafka`: 932 against 1004 tokens/s; 1664 with it off).
+# host no faster than one (README, "The Kafka path": 932 against 1004 tokens/s; 1664 with it off).
 ENV SPECOPS_MODEL_DIR=/opt/spec-ops/models/stories260k \
     SPECOPS_WORKER_STATE_DIR=/var/lib/spec-ops/state \
     DJL_CACHE_DIR=/tmp/djl \

@@ -45,8 +45,9 @@ public final class WorkerProcess implements AutoCloseable {
             command.add(key + "=" + value);
         });
         ProcessBuilder builder = new ProcessBuilder(command);
-        // The tokenizer's thread pool otherwise competes across worker processes on one host (see README).
-        builder.environment().put("TOKENIZERS_PARALLELISM", "false");
+        // The tokenizer's thread pool otherwise competes across worker processes on one host (see README);
+        // a value set by the caller is kept, so the effect can be measured both ways.
+        builder.environment().putIfAbsent("TOKENIZERS_PARALLELISM", "false");
         Process process = builder.redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
