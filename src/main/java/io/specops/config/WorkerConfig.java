@@ -18,12 +18,17 @@ import java.util.Map;
  *   <li>{@code worker.chunk.interval.ms} (50): or once this long has passed since the previous chunk
  *   <li>{@code worker.punctuate.ms} (5): how often finished output is forwarded
  *   <li>{@code worker.drain.timeout.ms} (30000): on shutdown, how long running generations may finish
+ *   <li>{@code worker.answered.retention.ms} (600000): how long an answered prompt is remembered, so
+ *       that its record, replayed after a crash before the input offset was committed, is not
+ *       answered again
  *   <li>{@code limits.prompt.tokens} (the model's context - 1): longest prompt accepted
  *   <li>{@code limits.max.tokens} (2048): largest max_tokens accepted
  *   <li>{@code limits.record.bytes} (1048576): largest prompt record value accepted
  *   <li>{@code topics.prompts}, {@code topics.chunks}, {@code topics.completions}, {@code topics.metrics},
  *       {@code topics.prompts.dlq}: topic names (defaults in {@code topics/})
  *   <li>{@code metrics.port} (9404; 0 picks a free port, -1 disables): HTTP port of /metrics and /health
+ *   <li>{@code worker.allow.unverified.model} (false): run a model directory that has no SHA256SUMS
+ *       manifest; the worker then serves but never reports ready, since ready means verified
  * </ul>
  */
 public record WorkerConfig(
@@ -36,11 +41,13 @@ public record WorkerConfig(
         Duration chunkInterval,
         Duration punctuateInterval,
         Duration drainTimeout,
+        Duration answeredRetention,
         int maxPromptTokens,
         int maxTokens,
         int maxRecordBytes,
         Map<String, String> topicNames,
-        int metricsPort) {
+        int metricsPort,
+        boolean allowUnverifiedModel) {
 
     public WorkerConfig {
         kafka = Map.copyOf(kafka);
@@ -62,11 +69,13 @@ public record WorkerConfig(
                 Duration.ofMillis(reader.integer("worker.chunk.interval.ms", 50, 1, 60_000)),
                 Duration.ofMillis(reader.integer("worker.punctuate.ms", 5, 1, 10_000)),
                 Duration.ofMillis(reader.integer("worker.drain.timeout.ms", 30_000, 0, 3_600_000)),
+                Duration.ofMillis(reader.integer("worker.answered.retention.ms", 600_000, 1_000, Integer.MAX_VALUE)),
                 reader.integer("limits.prompt.tokens", PROMPT_TOKENS_FROM_MODEL, 0, 1 << 20),
                 reader.integer("limits.max.tokens", 2048, 1, 1 << 20),
                 reader.integer("limits.record.bytes", 1 << 20, 64, 64 << 20),
                 reader.withPrefix("topics."),
-                reader.integer("metrics.port", 9404, -1, 65535));
+                reader.integer("metrics.port", 9404, -1, 65535),
+                reader.bool("worker.allow.unverified.model", false));
     }
 
     private static String defaultWorkerId() {

@@ -15,7 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Case 3 of issue 7: SIGTERM a worker process while it generates, twice: once with the default
+ * Case 3: SIGTERM a worker process while it generates, twice: once with the default
  * drain timeout (its running generations finish before it leaves), once with a drain timeout of 0
  * (they are handed over and re-run by the next owner). Nothing may be lost, the process must end
  * with the JVM's exit code for a completed SIGTERM shutdown (143) or 0, and within the drain timeout
@@ -104,17 +104,19 @@ public final class SigtermCase {
     private static String afterStop(OutputSnapshot snapshot, String worker, long stopMillis) {
         int finishedByIt = 0;
         int reRunElsewhere = 0;
+        Map<String, Integer> firstAttempt = new HashMap<>();
+        snapshot.chunks().forEach(chunk -> firstAttempt.merge(chunk.requestId(), chunk.attempt(), Math::min));
         for (Terminal terminal : snapshot.terminals()) {
             if (terminal.timestampMillis() < stopMillis) {
                 continue;
             }
             if (terminal.workerId().equals(worker)) {
                 finishedByIt++;
-            } else if (terminal.attempt() > 0) {
+            } else if (terminal.attempt() > firstAttempt.getOrDefault(terminal.requestId(), terminal.attempt())) {
                 reRunElsewhere++;
             }
         }
-        return worker + " after SIGTERM: answered " + finishedByIt + " itself; re-runs (attempt >= 1) answered by"
+        return worker + " after SIGTERM: answered " + finishedByIt + " itself; re-runs (a higher attempt) answered by"
                 + " other workers since: " + reRunElsewhere;
     }
 }

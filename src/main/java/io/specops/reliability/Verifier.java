@@ -94,7 +94,8 @@ public final class Verifier {
             lines.add("final-attempt chunk faults (gap, repeat, out of order, text differs): " + chunkFaults);
             lines.add("requests whose final attempt number ran more than once (replayed input): " + reusedAttempts
                     + "; of them cut into different chunks under the same seq: " + reusedAndCutDifferently);
-            lines.add("retried requests (final attempt >= 1): " + retried + "; highest attempt: " + maxAttempt);
+            lines.add("retried requests (output of more than one attempt): " + retried + "; highest attempt: "
+                    + maxAttempt);
             lines.add("finished requests without a metrics record: " + missingMetrics);
             lines.add("dead letters: " + deadLetters + " for " + badPrompts + " bad prompts; faults: "
                     + deadLetterFaults);
@@ -181,7 +182,9 @@ public final class Verifier {
             }
             int finalAttempt = copies.stream().mapToInt(Terminal::attempt).max().orElse(0);
             maxAttempt = Math.max(maxAttempt, finalAttempt);
-            if (finalAttempt > 0) {
+            boolean earlierAttempt = copies.stream().anyMatch(t -> t.attempt() != finalAttempt)
+                    || chunks.getOrDefault(id, List.of()).stream().anyMatch(c -> c.attempt() != finalAttempt);
+            if (earlierAttempt) {
                 retried++;
             }
             List<List<Chunk>> runs = runs(chunks.getOrDefault(id, List.of()), finalAttempt);

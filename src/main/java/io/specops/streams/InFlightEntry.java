@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  * A prompt the worker has taken on and not yet answered, as kept in the changelogged in-flight
  * store. The prompt's original bytes are kept, so a new owner re-validates and re-runs it exactly.
  *
- * @param attempt 0 for the first run; each re-run by a new owner after a crash or rebalance adds 1
+ * @param attempt the run number: the consumer-group generation the running worker took the task in
+ *     (0 where none is known), and above the stored run's number when re-run; so every run of a
+ *     request has its own number, and a later run a higher one
  * @param receivedAtMillis the prompt record's timestamp, the start of its queue time
  */
 public record InFlightEntry(byte[] promptValue, int attempt, long receivedAtMillis) {
@@ -27,8 +29,17 @@ public record InFlightEntry(byte[] promptValue, int attempt, long receivedAtMill
         return promptValue.clone();
     }
 
-    public InFlightEntry nextAttempt() {
-        return new InFlightEntry(promptValue, attempt + 1, receivedAtMillis);
+    /** The first run of a prompt taken on in {@code generation}. */
+    public static InFlightEntry firstRun(byte[] promptValue, int generation, long receivedAtMillis) {
+        return new InFlightEntry(promptValue, Math.max(0, generation), receivedAtMillis);
+    }
+
+    /**
+     * The next run, by an owner that took the task in {@code generation}. The stored number alone is not
+     * enough: the earlier owner may have started a run whose store write was lost with it.
+     */
+    public InFlightEntry rerun(int generation) {
+        return new InFlightEntry(promptValue, Math.max(attempt + 1, generation), receivedAtMillis);
     }
 
     public byte[] toBytes() {

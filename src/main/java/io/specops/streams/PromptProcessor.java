@@ -4,6 +4,7 @@ import io.specops.decoding.Completion;
 import io.specops.decoding.GenerationRequest;
 import io.specops.ngram.NgramDelta;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -39,16 +41,23 @@ import org.slf4j.MDC;
  * in-flight entry only after the terminal record is forwarded. The input offset is committed as
  * soon as the entry is in the store, so the generation's progress is owned by the store: when the
  * task moves to another worker (a crash, a rebalance, a shutdown), the new owner finds the entry
- * in its restored store and runs it again with {@code attempt + 1}. Generation is deterministic, so
- * the re-run produces the same tokens; chunks carry {@code text_offset} so consumers keep each
- * character once.
+ * in its restored store and runs it again. Generation is deterministic, so the re-run produces the
+ * same tokens; chunks carry {@code text_offset} so consumers keep each character once.
  *
- * <p>Under at-least-once processing a prompt whose terminal record was forwarded just before a
- * crash, but whose deletion was not yet committed, is answered twice with the same content;
- * consumers de-duplicate terminal records by {@code request_id} (the completions topic is
- * compacted on it).
+ * <p>Every run of a request has its own {@code attempt}, higher than any earlier run's: the
+ * consumer-group generation in which this worker took the task, or the stored run's number plus
+ * one if that is higher (see {@link InFlightEntry#rerun}). A crash can lose the last store writes,
+ * but not the generation, which the broker raised when the task moved. So a consumer that keeps
+ * the chunks of the highest attempt, in {@code seq} order, never mixes two runs.
  *
- * <p>Prompts of one session run one after another, in arrival order; others run concurrently.
+ * <p>An answered prompt is remembered in a second store for {@code answeredRetention}, so that its
+ * record, replayed because the worker crashed before committing the input offset, is not answered
+ * again. Under at-least-once processing a prompt answered just before a crash whose store writes
+ * were lost is still answered twice, with the same content and a higher attempt; consumers keep one
+ * terminal record per {@code request_id} (the completions topic is compacted on it).
+ *
+ * <p>A prompt starts when a decoding thread is free; prompts of one session run one after another,
+ * in arrival order.
  */
 final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -61,6 +70,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final WorkerCounters counters;
     private final RequestObserver observer;
     private final BooleanSupplier draining;
+    private final IntSupplier groupGeneration;
 
     /** Accepted, not started, in arrival order. */
     private final Deque<RunningGeneration> waiting = new ArrayDeque<>();
@@ -71,6 +81,8 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> inFlight;
+    private KeyValueStore<String, Long> answered;
+    private int taskGeneration;
 
     PromptProcessor(
             WorkerSettings settings,
@@ -79,7 +91,8 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             ExecutorService decodingThreads,
             WorkerCounters counters,
             RequestObserver observer,
-            BooleanSupplier draining) {
+            BooleanSupplier draining,
+            IntSupplier groupGeneration) {
         this.settings = settings;
         this.parser = parser;
         this.generator = generator;
@@ -87,13 +100,21 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.counters = counters;
         this.observer = observer;
         this.draining = draining;
+        this.groupGeneration = groupGeneration;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.inFlight = context.getStateStore(WorkerTopology.IN_FLIGHT_STORE);
+        this.answered = context.getStateStore(WorkerTopology.ANSWERED_STORE);
+        this.taskGeneration = groupGeneration.getAsInt();
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+        Duration pruneEvery = settings.answeredRetention().dividedBy(10);
+        context.schedule(
+                pruneEvery.isZero() ? Duration.ofMillis(1) : pruneEvery,
+                PunctuationType.WALL_CLOCK_TIME,
+                this::forgetAnsweredBefore);
         resumeStoredWork();
     }
 
@@ -104,7 +125,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             all.forEachRemaining(entries::add);
         }
         for (KeyValue<String, byte[]> stored : entries) {
-            InFlightEntry entry = InFlightEntry.fromBytes(stored.value).nextAttempt();
+            InFlightEntry entry = InFlightEntry.fromBytes(stored.value).rerun(taskGeneration);
             if (parser.parse(entry.promptValue()) instanceof PromptParser.Accepted accepted) {
                 inFlight.put(stored.key, entry.toBytes());
                 waiting.add(new RunningGeneration(accepted.request(), entry));
@@ -115,7 +136,11 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             }
         }
         if (!entries.isEmpty()) {
-            log.info("Resuming {} in-flight requests of task {}", entries.size(), context.taskId());
+            log.info(
+                    "Resuming {} in-flight requests of task {} in generation {}",
+                    entries.size(),
+                    context.taskId(),
+                    taskGeneration);
             observer.resumed(entries.size());
         }
         startWaiting();
@@ -133,7 +158,11 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             log.debug("Prompt {} is already in flight; ignoring the repeated record", request.requestId());
             return;
         }
-        InFlightEntry entry = new InFlightEntry(record.value(), 0, record.timestamp());
+        if (answered.get(request.requestId()) != null) {
+            log.debug("Prompt {} was answered already; ignoring the repeated record", request.requestId());
+            return;
+        }
+        InFlightEntry entry = InFlightEntry.firstRun(record.value(), taskGeneration, record.timestamp());
         inFlight.put(request.requestId(), entry.toBytes());
         counters.accepted.incrementAndGet();
         observer.accepted();
@@ -179,26 +208,34 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         headers.add("specops.source.offset", utf8(Long.toString(metadata.offset())));
     }
 
-    /** Starts waiting prompts whose session is idle, unless the worker is handing its work back. */
+    /**
+     * Starts waiting prompts whose session is idle while decoding threads are free, unless the worker
+     * is handing its work back. Prompts wait here rather than in the thread pool's queue, so that
+     * {@code counters.running} counts only generations that run and a drain waits for nothing else.
+     */
     private void startWaiting() {
         if (draining.getAsBoolean()) {
             return;
         }
         for (Iterator<RunningGeneration> it = waiting.iterator(); it.hasNext(); ) {
             RunningGeneration generation = it.next();
-            if (busyOrderingKeys.add(generation.request.orderingKey())) {
-                it.remove();
-                running.put(generation.request.requestId(), generation);
-                counters.running.incrementAndGet();
-                try {
-                    decodingThreads.execute(() -> decode(generation));
-                } catch (RejectedExecutionException e) {
-                    counters.running.decrementAndGet();
-                    // The worker is shutting down; the entry stays in the store for the next owner.
-                    running.remove(generation.request.requestId());
-                    busyOrderingKeys.remove(generation.request.orderingKey());
-                    return;
-                }
+            if (busyOrderingKeys.contains(generation.request.orderingKey())) {
+                continue;
+            }
+            if (!counters.tryStart(settings.generationThreads())) {
+                return;
+            }
+            busyOrderingKeys.add(generation.request.orderingKey());
+            it.remove();
+            running.put(generation.request.requestId(), generation);
+            try {
+                decodingThreads.execute(() -> decode(generation));
+            } catch (RejectedExecutionException e) {
+                counters.running.decrementAndGet();
+                // The worker is shutting down; the entry stays in the store for the next owner.
+                running.remove(generation.request.requestId());
+                busyOrderingKeys.remove(generation.request.orderingKey());
+                return;
             }
         }
     }
@@ -294,7 +331,22 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             counters.failed.incrementAndGet();
             observer.failed(code);
         }
+        answered.put(request.requestId(), System.currentTimeMillis());
         inFlight.delete(request.requestId());
+    }
+
+    /** Forgets answered prompts older than the retention: their records were committed long ago. */
+    private void forgetAnsweredBefore(long nowMillis) {
+        long cutoff = nowMillis - settings.answeredRetention().toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = answered.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value < cutoff) {
+                    expired.add(entry.key);
+                }
+            });
+        }
+        expired.forEach(answered::delete);
     }
 
     /** What this request adds to the shared n-gram statistics: every context of prompt plus output. */
@@ -315,6 +367,9 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private void forwardChunk(
             RunningGeneration generation, String finishReason, com.fasterxml.jackson.databind.node.ObjectNode usage) {
+        if (generation.nextSeq == 0 && log.isDebugEnabled()) {
+            log.debug("First chunk of {}: {}", generation.request.requestId(), generation.firstChunkTimings());
+        }
         int[] tokens = generation.pendingTokens.stream()
                 .flatMapToInt(java.util.Arrays::stream)
                 .toArray();

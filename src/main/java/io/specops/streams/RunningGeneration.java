@@ -24,6 +24,9 @@ final class RunningGeneration {
     private volatile Completion completion;
     private volatile Throwable failure;
     private volatile long startedAtMillis;
+    private final long acceptedNanos = System.nanoTime();
+    private volatile long startedNanos;
+    private volatile long firstStepNanos;
 
     // Stream-thread state: what has been forwarded so far.
     int nextSeq;
@@ -41,6 +44,7 @@ final class RunningGeneration {
 
     void started() {
         startedAtMillis = System.currentTimeMillis();
+        startedNanos = System.nanoTime();
     }
 
     long startedAtMillis() {
@@ -51,7 +55,20 @@ final class RunningGeneration {
         if (cancelled.get()) {
             throw new GenerationCancelledException();
         }
+        if (firstStepNanos == 0) {
+            firstStepNanos = System.nanoTime();
+        }
         steps.add(new Step(text, tokenIds));
+    }
+
+    /** Where the time to the first chunk went, for a DEBUG line: accepted → started → first step → now. */
+    String firstChunkTimings() {
+        long now = System.nanoTime();
+        return String.format(
+                "queued %.1f ms, first step after %.1f ms, forwarded %.1f ms later",
+                (startedNanos - acceptedNanos) / 1e6,
+                (firstStepNanos - startedNanos) / 1e6,
+                (now - firstStepNanos) / 1e6);
     }
 
     void finish(Completion result) {

@@ -63,11 +63,14 @@ public final class Worker implements AutoCloseable {
                 config.chunkTokens(),
                 config.chunkInterval(),
                 config.punctuateInterval(),
+                config.generationThreads(),
+                config.answeredRetention(),
                 engine.defaultMode(),
                 engine.ngramSettings());
         this.decodingThreads = Executors.newFixedThreadPool(config.generationThreads(), decodingThreadFactory());
         Properties properties = streamsProperties(config);
         log.info("Starting worker {} with {}", config.workerId(), redacted(properties));
+        GroupGenerations clients = new GroupGenerations();
         this.streams = new KafkaStreams(
                 WorkerTopology.build(
                         settings,
@@ -77,8 +80,10 @@ public final class Worker implements AutoCloseable {
                         counters,
                         observer,
                         engine.ngrams(),
-                        draining::get),
-                properties);
+                        draining::get,
+                        clients::currentGeneration),
+                properties,
+                clients);
         streams.setGlobalStateRestoreListener(new StoreRestoreLog());
         onCreated.accept(streams);
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));

@@ -10,5 +10,19 @@ public final class WorkerCounters {
     public final AtomicLong finished = new AtomicLong();
     public final AtomicLong failed = new AtomicLong();
     public final AtomicLong resumed = new AtomicLong();
+    /** Generations on a decoding thread now. */
     public final AtomicLong running = new AtomicLong();
+
+    /** Counts one more running generation unless {@code limit} already run; true if it was counted. */
+    boolean tryStart(int limit) {
+        while (true) {
+            long now = running.get();
+            if (now >= limit) {
+                return false;
+            }
+            if (running.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
 }

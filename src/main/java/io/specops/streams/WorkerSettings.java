@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param chunkTokens a chunk is sent once it holds this many tokens
  * @param chunkInterval or once this long has passed since the request's previous chunk
  * @param punctuateInterval how often the stream thread forwards finished output
+ * @param generationThreads decoding threads; a prompt starts only when one is free
+ * @param answeredRetention how long an answered prompt is remembered, so that a replay of its record
+ *     (after a crash before the input offset was committed) is not answered again
  * @param defaultDrafter drafts for prompts that do not choose
  * @param ngrams the shared n-gram statistics' order and bounds
  */
@@ -21,5 +24,7 @@ public record WorkerSettings(
         int chunkTokens,
         Duration chunkInterval,
         Duration punctuateInterval,
+        int generationThreads,
+        Duration answeredRetention,
         DrafterMode defaultDrafter,
         NgramSettings ngrams) {}

@@ -4,6 +4,7 @@ import io.specops.ngram.NgramTable;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,11 +15,11 @@ import org.apache.kafka.streams.state.Stores;
  * The worker's topology: prompts in, one processor with its in-flight store, four sinks out.
  *
  * <pre>
- * prompts-source ─► generate (in-flight store) ─┬► chunks-sink
- *                                               ├► completions-sink
- *                                               ├► metrics-sink
- *                                               ├► dlq-sink
- *                                               └► ngram-deltas-sink ─► (topic) ─► ngram-aggregate ─► ngrams-sink
+ * prompts-source ─► generate (in-flight and answered stores) ─┬► chunks-sink
+ *                                                              ├► completions-sink
+ *                                                              ├► metrics-sink
+ *                                                              ├► dlq-sink
+ *                                                              └► ngram-deltas-sink ─► (topic) ─► ngram-aggregate ─► ngrams-sink
  * ngrams (topic) ─► ngrams-global-source ─► ngrams-global-writer (global store, drafter table)
  * </pre>
  *
@@ -30,6 +31,7 @@ public final class WorkerTopology {
     public static final String SOURCE = "prompts-source";
     public static final String PROCESSOR = "generate";
     public static final String IN_FLIGHT_STORE = "in-flight";
+    public static final String ANSWERED_STORE = "answered";
     public static final String CHUNKS_SINK = "chunks-sink";
     public static final String COMPLETIONS_SINK = "completions-sink";
     public static final String METRICS_SINK = "metrics-sink";
@@ -49,6 +51,7 @@ public final class WorkerTopology {
      * @param encoder the model's tokenizer, to check prompt lengths at the door
      * @param decodingThreads where generations run; owned by the caller
      * @param draining true while the worker hands its work back before stopping
+     * @param groupGeneration on a stream thread, the consumer-group generation it is in now
      */
     public static Topology build(
             WorkerSettings settings,
@@ -58,7 +61,8 @@ public final class WorkerTopology {
             WorkerCounters counters,
             RequestObserver observer,
             NgramTable ngrams,
-            BooleanSupplier draining) {
+            BooleanSupplier draining,
+            IntSupplier groupGeneration) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.prompts());
@@ -71,11 +75,16 @@ public final class WorkerTopology {
                         decodingThreads,
                         counters,
                         observer,
-                        draining),
+                        draining,
+                        groupGeneration),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.String(), Serdes.ByteArray()),
+                PROCESSOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()),
                 PROCESSOR);
         ByteArraySerializer bytes = new ByteArraySerializer();
         topology.addSink(CHUNKS_SINK, topics.chunks(), bytes, bytes, PROCESSOR);

@@ -43,12 +43,7 @@ class KillCaseTest {
             assertThat(report.retried())
                     .as("the kills must interrupt work in flight")
                     .isPositive();
-            // TODO(#7): a worker killed before it commits a new prompt's in-flight entry leaves the prompt
-            // to be replayed, and the new owner runs it again as attempt 0; the two runs cut their chunks
-            // differently under the same (request_id, attempt, seq), which breaks de-duplication by seq
-            // (DESIGN.md promise 3; text_offset de-duplication, as the Java client does, still holds).
-            // Until streams/ fixes it, that is the only failure this test tolerates.
-            assertThat(report.failures()).allMatch(failure -> failure.contains("cut the text differently"));
+            assertThat(report.failures()).isEmpty();
         }
     }
 }

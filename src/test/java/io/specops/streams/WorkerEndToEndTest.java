@@ -86,6 +86,9 @@ class WorkerEndToEndTest {
             assertThat(streamed.get(i).toString()).isEqualTo(expected.text());
             assertThat(result.record().get("usage").get("completion_tokens").asInt())
                     .isEqualTo(expected.stats().generatedTokens());
+            assertThat(result.record().get("attempt").asInt())
+                    .as("a run is numbered by the consumer-group generation, which starts at 1")
+                    .isPositive();
         }
     }
 

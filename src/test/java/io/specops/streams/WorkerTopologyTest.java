@@ -71,6 +71,8 @@ class WorkerTopologyTest {
                 8,
                 Duration.ofMillis(20),
                 Duration.ofMillis(5),
+                2,
+                Duration.ofMinutes(10),
                 DrafterMode.COMBINED,
                 NgramSettings.DEFAULT);
         var topology = WorkerTopology.build(
@@ -81,7 +83,8 @@ class WorkerTopologyTest {
                 new WorkerCounters(),
                 RequestObserver.NONE,
                 engine.ngrams(),
-                () -> false);
+                () -> false,
+                () -> GroupGenerations.UNKNOWN);
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "worker-topology-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-state");
@@ -231,6 +234,25 @@ class WorkerTopologyTest {
     }
 
     /** The in-flight store is empty once every prompt has been answered. */
+    @Test
+    void a_replayed_record_of_an_answered_prompt_is_not_answered_again_until_the_retention_ends() throws Exception {
+        String prompt = "{\"version\":1,\"request_id\":\"again\",\"prompt\":\"Once upon a time\",\"max_tokens\":8}";
+        send("again", prompt);
+        assertThat(awaitCompletions(1).get(0).get("attempt").asInt()).isZero();
+        chunks.readValuesToList();
+
+        send("again", prompt); // as after a crash before the input offset was committed
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        Thread.sleep(200);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(completions.isEmpty()).isTrue();
+        assertThat(chunks.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(11)); // past the ten-minute retention
+        send("again", prompt);
+        assertThat(awaitCompletions(1).get(0).get("status").asText()).isEqualTo("finished");
+    }
+
     static final class KeyValueStoreAssert {
         static void assertEmpty(TopologyTestDriver driver) {
             var store = driver.getKeyValueStore(WorkerTopology.IN_FLIGHT_STORE);
