@@ -16,11 +16,13 @@ import java.util.Map;
  *   <li>{@code worker.generation.threads} (cores / intra-op threads): generations run at once
  *   <li>{@code worker.chunk.tokens} (16): a chunk is sent once it holds this many tokens
  *   <li>{@code worker.chunk.interval.ms} (50): or once this long has passed since the previous chunk
- *   <li>{@code worker.punctuate.ms} (5): how often finished output is forwarded
+ *   <li>{@code worker.punctuate.ms} (2): how often finished output is forwarded
  *   <li>{@code worker.drain.timeout.ms} (30000): on shutdown, how long running generations may finish
  *   <li>{@code worker.answered.retention.ms} (600000): how long an answered prompt is remembered, so
  *       that its record, replayed after a crash before the input offset was committed, is not
  *       answered again
+ *   <li>{@code worker.ngram.flush.ms} (200): how long the n-gram statistics learned from answered
+ *       requests are collected, merged, before they are sent to the shared table
  *   <li>{@code limits.prompt.tokens} (the model's context - 1): longest prompt accepted
  *   <li>{@code limits.max.tokens} (2048): largest max_tokens accepted
  *   <li>{@code limits.record.bytes} (1048576): largest prompt record value accepted
@@ -42,6 +44,7 @@ public record WorkerConfig(
         Duration punctuateInterval,
         Duration drainTimeout,
         Duration answeredRetention,
+        Duration ngramFlushInterval,
         int maxPromptTokens,
         int maxTokens,
         int maxRecordBytes,
@@ -67,9 +70,10 @@ public record WorkerConfig(
                 reader.integer("worker.generation.threads", Math.max(1, cores / intraOpThreads), 1, 256),
                 reader.integer("worker.chunk.tokens", 16, 1, 4096),
                 Duration.ofMillis(reader.integer("worker.chunk.interval.ms", 50, 1, 60_000)),
-                Duration.ofMillis(reader.integer("worker.punctuate.ms", 5, 1, 10_000)),
+                Duration.ofMillis(reader.integer("worker.punctuate.ms", 2, 1, 10_000)),
                 Duration.ofMillis(reader.integer("worker.drain.timeout.ms", 30_000, 0, 3_600_000)),
                 Duration.ofMillis(reader.integer("worker.answered.retention.ms", 600_000, 1_000, Integer.MAX_VALUE)),
+                Duration.ofMillis(reader.integer("worker.ngram.flush.ms", 200, 1, 60_000)),
                 reader.integer("limits.prompt.tokens", PROMPT_TOKENS_FROM_MODEL, 0, 1 << 20),
                 reader.integer("limits.max.tokens", 2048, 1, 1 << 20),
                 reader.integer("limits.record.bytes", 1 << 20, 64, 64 << 20),

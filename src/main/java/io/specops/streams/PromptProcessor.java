@@ -2,12 +2,15 @@ package io.specops.streams;
 
 import io.specops.decoding.Completion;
 import io.specops.decoding.GenerationRequest;
+import io.specops.ngram.NgramCounts;
 import io.specops.ngram.NgramDelta;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,6 +82,11 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private final Set<String> busyOrderingKeys = new HashSet<>();
 
+    /** Shared n-gram statistics learned from answered requests and not yet sent, by context. */
+    private final Map<NgramDelta.ByteKey, NgramCounts> pendingDeltas = new HashMap<>();
+
+    private static final int MAX_PENDING_CONTEXTS = 50_000;
+
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> inFlight;
     private KeyValueStore<String, Long> answered;
@@ -110,6 +118,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.answered = context.getStateStore(WorkerTopology.ANSWERED_STORE);
         this.taskGeneration = groupGeneration.getAsInt();
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
+        context.schedule(settings.ngramFlushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> forwardNgramDeltas());
         Duration pruneEvery = settings.answeredRetention().dividedBy(10);
         context.schedule(
                 pruneEvery.isZero() ? Duration.ofMillis(1) : pruneEvery,
@@ -306,7 +315,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     WorkerTopology.METRICS_SINK,
                     request.requestId(),
                     OutputRecords.metrics(request, attempt, completion, queueMillis, settings.workerId()));
-            forwardNgramDelta(request, completion);
+            collectNgramDelta(request, completion);
             counters.finished.incrementAndGet();
             observer.finished(request, completion, queueMillis);
             log.debug(
@@ -349,20 +358,32 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         expired.forEach(answered::delete);
     }
 
-    /** What this request adds to the shared n-gram statistics: every context of prompt plus output. */
-    private void forwardNgramDelta(PromptRequest request, Completion completion) {
+    /** Adds what this request teaches the shared n-gram statistics (every context of prompt plus output). */
+    private void collectNgramDelta(PromptRequest request, Completion completion) {
         int[] prompt = request.promptIds();
         int[] output = completion.tokenIds();
-        int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + output.length);
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + output.length);
         System.arraycopy(output, 0, sequence, prompt.length, output.length);
-        NgramDelta.of(
-                        sequence,
-                        sequence.length,
-                        settings.ngrams().order(),
-                        settings.ngrams().maxContinuations())
-                .forEach((key, counts) -> context.forward(
-                        new Record<>(key.bytes(), counts.toBytes(), System.currentTimeMillis()),
-                        WorkerTopology.NGRAM_DELTAS_SINK));
+        int capacity = settings.ngrams().maxContinuations();
+        NgramDelta.of(sequence, sequence.length, settings.ngrams().order(), capacity)
+                .forEach((key, counts) -> pendingDeltas.merge(key, counts, (a, b) -> a.merge(b, capacity)));
+        if (pendingDeltas.size() >= MAX_PENDING_CONTEXTS) {
+            forwardNgramDeltas();
+        }
+    }
+
+    /**
+     * Sends the collected deltas, one record per context. Collecting them for a while costs the
+     * table nothing (merging is associative) and keeps the aggregation's work off the moment a
+     * request is answered, when the next prompt is likely arriving; the deltas of at most one
+     * interval are lost if the worker crashes or the task moves, which only means the table learns
+     * a little less.
+     */
+    private void forwardNgramDeltas() {
+        long now = System.currentTimeMillis();
+        pendingDeltas.forEach((key, counts) ->
+                context.forward(new Record<>(key.bytes(), counts.toBytes(), now), WorkerTopology.NGRAM_DELTAS_SINK));
+        pendingDeltas.clear();
     }
 
     private void forwardChunk(
@@ -370,9 +391,8 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         if (generation.nextSeq == 0 && log.isDebugEnabled()) {
             log.debug("First chunk of {}: {}", generation.request.requestId(), generation.firstChunkTimings());
         }
-        int[] tokens = generation.pendingTokens.stream()
-                .flatMapToInt(java.util.Arrays::stream)
-                .toArray();
+        int[] tokens =
+                generation.pendingTokens.stream().flatMapToInt(Arrays::stream).toArray();
         String delta = generation.pendingText.toString();
         byte[] chunk = OutputRecords.chunk(
                 generation.request.requestId(),

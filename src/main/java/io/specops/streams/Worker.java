@@ -65,6 +65,7 @@ public final class Worker implements AutoCloseable {
                 config.punctuateInterval(),
                 config.generationThreads(),
                 config.answeredRetention(),
+                config.ngramFlushInterval(),
                 engine.defaultMode(),
                 engine.ngramSettings());
         this.decodingThreads = Executors.newFixedThreadPool(config.generationThreads(), decodingThreadFactory());
@@ -102,7 +103,8 @@ public final class Worker implements AutoCloseable {
      *   <li>The stream thread never waits for a generation (punctuators forward output), so the
      *       default {@code max.poll.interval.ms} of 5 minutes holds even for very long generations;
      *       it is kept at that value explicitly so that a client override is visible.
-     *   <li>{@code poll.ms} 10: punctuators run between polls, so a short poll keeps chunk latency low.
+     *   <li>{@code poll.ms} 1: punctuators run between polls, so a chunk waits for the end of a poll
+     *       before it is forwarded; an idle stream thread loops up to a thousand times a second for it.
      *   <li>{@code fetch.max.wait.ms} 10: on a single-node broker a waiting fetch was seen to return
      *       only when this timeout ran out ({@code bench --kafka} prints the plain round trip at 500 and
      *       at 10); a prompt now waits at most this long at the door, for about 100 idle fetches per
@@ -113,7 +115,9 @@ public final class Worker implements AutoCloseable {
      *       endanger the session.
      *   <li>{@code commit.interval.ms} 1000: an accepted prompt is owned by the in-flight store once
      *       committed; a short interval bounds how much input is replayed after a crash.
-     *   <li>{@code linger.ms} 5: chunks leave within a few milliseconds, still batched under load.
+     *   <li>{@code linger.ms} 0 (Kafka's default is 5): a chunk is sent at once instead of waiting 5 ms
+     *       for company. Under load records still travel in batches, since they gather while the
+     *       previous request to the broker is in flight.
      *   <li>{@code max.poll.records} 100: accepting a prompt is cheap, but a smaller batch keeps
      *       punctuation regular.
      *   <li>Processing is at-least-once: generations last longer than a transaction should stay open,
@@ -128,13 +132,13 @@ public final class Worker implements AutoCloseable {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDirectory().toString());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        properties.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        properties.put(StreamsConfig.POLL_MS_CONFIG, 1);
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // Kafka 5 turns this on by default; turning it on now keeps behaviour the same across the upgrade.
         properties.put("processing.exception.handler.global.enabled", true);

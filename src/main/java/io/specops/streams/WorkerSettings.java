@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param generationThreads decoding threads; a prompt starts only when one is free
  * @param answeredRetention how long an answered prompt is remembered, so that a replay of its record
  *     (after a crash before the input offset was committed) is not answered again
+ * @param ngramFlushInterval how long answered requests' n-gram deltas are collected before they are sent
  * @param defaultDrafter drafts for prompts that do not choose
  * @param ngrams the shared n-gram statistics' order and bounds
  */
@@ -26,5 +27,6 @@ public record WorkerSettings(
         Duration punctuateInterval,
         int generationThreads,
         Duration answeredRetention,
+        Duration ngramFlushInterval,
         DrafterMode defaultDrafter,
         NgramSettings ngrams) {}

@@ -73,6 +73,7 @@ class WorkerTopologyTest {
                 Duration.ofMillis(5),
                 2,
                 Duration.ofMinutes(10),
+                Duration.ofMillis(50),
                 DrafterMode.COMBINED,
                 NgramSettings.DEFAULT);
         var topology = WorkerTopology.build(
