@@ -4,6 +4,7 @@ import io.specops.config.SpecOpsConfig;
 import io.specops.engine.Engine;
 import io.specops.metrics.MetricsServer;
 import io.specops.metrics.WorkerMetrics;
+import io.specops.model.LoadedModel;
 import io.specops.streams.Worker;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -28,12 +29,18 @@ final class WorkerCommand implements Callable<Integer> {
             engineOptions.settings.put("kafka.bootstrap.servers", kafka.bootstrapServers);
         }
         SpecOpsConfig config = engineOptions.config();
+        if (!config.worker().allowUnverifiedModel()) {
+            LoadedModel.requireManifest(
+                    config.engine().modelDirectory(),
+                    "set worker.allow.unverified.model=true to run it unverified (the worker then never reports ready)");
+        }
         WorkerMetrics metrics = WorkerMetrics.create();
         int metricsPort = config.worker().metricsPort();
         // Started before the model loads, so that probes see a live, not yet ready, worker meanwhile.
         MetricsServer metricsServer = metricsPort < 0 ? null : metrics.serve(new InetSocketAddress(metricsPort));
         Engine engine = Engine.start(config.engine());
-        metrics.modelLoaded(engine.modelDirectory(), engine.model().sha256());
+        metrics.modelLoaded(
+                engine.modelDirectory(), engine.model().sha256(), engine.model().verified());
         Worker worker = new Worker(
                         config.worker(),
                         engine,

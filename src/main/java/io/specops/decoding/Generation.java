@@ -24,6 +24,13 @@ final class Generation {
     private final long startNanos;
     private final int[] stepTokens;
     private int stepTokenCount;
+    /** Entry i: drafts whose token at 0-based draft position i was accepted. */
+    private final int[] acceptedByPosition;
+    // The step timeline: per target call, when its tokens were settled and how many the target produced.
+    private long[] stepSettledNanos = new long[64];
+    private int[] stepGeneratedTokens = new int[64];
+    private int steps;
+    private int generatedBeforeStep;
 
     int generatedTokens;
     int targetCalls;
@@ -31,7 +38,6 @@ final class Generation {
     int draftedTokens;
     int acceptedTokens;
     long draftNanos;
-    long timeToFirstTokenNanos = -1;
     FinishReason finishReason;
 
     Generation(
@@ -52,6 +58,7 @@ final class Generation {
         this.verifyInput = new int[maxDraftTokens + 1];
         this.draft = new int[maxDraftTokens];
         this.stepTokens = new int[maxDraftTokens + 1];
+        this.acceptedByPosition = new int[maxDraftTokens];
         this.startNanos = System.nanoTime();
     }
 
@@ -69,9 +76,6 @@ final class Generation {
     /** Takes one token from the target and applies every stop rule to it. */
     void accept(int token) {
         generatedTokens++;
-        if (timeToFirstTokenNanos < 0) {
-            timeToFirstTokenNanos = System.nanoTime() - startNanos;
-        }
         if (isEndToken(token)) {
             finishReason = FinishReason.END_TOKEN;
             return;
@@ -88,8 +92,17 @@ final class Generation {
         }
     }
 
-    /** Sends what this step accepted to the listener. */
+    /** Counts a verify step's {@code accepted} draft tokens, each at its draft position. */
+    void countAccepted(int accepted) {
+        acceptedTokens += accepted;
+        for (int position = 0; position < accepted; position++) {
+            acceptedByPosition[position]++;
+        }
+    }
+
+    /** Marks the end of a target call's step on the timeline and sends what it accepted to the listener. */
     void emitStep(TokenStreamListener listener, int textMark) {
+        recordStep(System.nanoTime() - startNanos);
         if (finished()) {
             output.append(text.flush());
         }
@@ -99,8 +112,29 @@ final class Generation {
         stepTokenCount = 0;
     }
 
+    private void recordStep(long settledNanos) {
+        int produced = generatedTokens - generatedBeforeStep;
+        if (produced == 0) {
+            return;
+        }
+        if (steps == stepSettledNanos.length) {
+            stepSettledNanos = Arrays.copyOf(stepSettledNanos, steps * 2);
+            stepGeneratedTokens = Arrays.copyOf(stepGeneratedTokens, steps * 2);
+        }
+        stepSettledNanos[steps] = settledNanos;
+        stepGeneratedTokens[steps] = produced;
+        steps++;
+        generatedBeforeStep = generatedTokens;
+    }
+
     Completion complete(long inferenceNanos) {
-        long totalNanos = System.nanoTime() - startNanos;
+        // The first step is the prefill, which settles the first token; the last settles the last token.
+        long timeToFirstTokenNanos = stepSettledNanos[0];
+        long totalNanos = stepSettledNanos[steps - 1];
+        int positions = acceptedByPosition.length;
+        while (positions > 0 && acceptedByPosition[positions - 1] == 0) {
+            positions--;
+        }
         int promptTokens = request.promptIds().length;
         GenerationStats stats = new GenerationStats(
                 promptTokens,
@@ -112,7 +146,9 @@ final class Generation {
                 timeToFirstTokenNanos,
                 totalNanos,
                 inferenceNanos,
-                draftNanos);
+                draftNanos,
+                Arrays.copyOf(acceptedByPosition, positions),
+                new StepTimeline(Arrays.copyOf(stepSettledNanos, steps), Arrays.copyOf(stepGeneratedTokens, steps)));
         return new Completion(
                 history.copyRange(promptTokens, history.length()), output.toString(), finishReason, stats);
     }

@@ -9,10 +9,16 @@ package io.specops.decoding;
  * @param verifySteps target calls that checked a draft
  * @param draftedTokens draft tokens sent to the target
  * @param acceptedTokens draft tokens the target agreed with
- * @param timeToFirstTokenNanos from the start of the request to its first generated token
- * @param totalNanos from the start of the request to its last token
+ * @param timeToFirstTokenNanos from the start of the request until its first generated token was
+ *     settled
+ * @param totalNanos from the start of the request until its last token was settled
  * @param inferenceNanos time inside the runtime's inference call
  * @param draftNanos time spent by the drafter
+ * @param acceptedTokensByPosition entry {@code i}: verify steps whose draft token at 0-based draft
+ *     position {@code i} was accepted (so entry 0 counts drafts with at least one token accepted);
+ *     the entries add up to {@code acceptedTokens}. It ends at the last position with an accepted
+ *     token, so it is empty when nothing was accepted.
+ * @param steps when each target call settled its tokens, for the inter-token gaps
  */
 public record GenerationStats(
         int promptTokens,
@@ -24,7 +30,19 @@ public record GenerationStats(
         long timeToFirstTokenNanos,
         long totalNanos,
         long inferenceNanos,
-        long draftNanos) {
+        long draftNanos,
+        int[] acceptedTokensByPosition,
+        StepTimeline steps) {
+
+    // Copies in and out keep the statistics a value; one per generation is negligible next to a forward pass.
+    public GenerationStats {
+        acceptedTokensByPosition = acceptedTokensByPosition.clone();
+    }
+
+    @Override
+    public int[] acceptedTokensByPosition() {
+        return acceptedTokensByPosition.clone();
+    }
 
     /** Accepted draft tokens over drafted ones; 0 when nothing was drafted. */
     public double acceptanceRate() {

@@ -98,7 +98,7 @@ public final class SpeculativeDecoder {
         if (drafted > 0) {
             generation.verifySteps++;
             generation.draftedTokens += drafted;
-            generation.acceptedTokens += accepted;
+            generation.countAccepted(accepted);
             generation.policy.onVerified(drafted, accepted);
             if (accepted < drafted && !generation.finished()) {
                 sequence.truncate(cachedTokens + 1 + accepted);

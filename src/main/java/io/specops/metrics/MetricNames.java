@@ -24,8 +24,11 @@ public final class MetricNames {
     public static final String TIME_TO_FIRST_TOKEN = PREFIX + ".time.to.first.token";
 
     /**
-     * Mean time between a request's output tokens after the first, one sample per request: the
-     * engine reports each request's decode time, not each token's arrival.
+     * The gap before each output token after the first, one sample per token (vLLM's inter-token
+     * latency, also known as time per output token). Tokens arrive in bursts under speculation: a
+     * verify step that settles {@code n} tokens {@code g} seconds after the step before gives
+     * {@code n} samples of {@code g / n}. So a request adds {@code generated_tokens - 1} samples
+     * whose sum is the time from its first token to its last.
      */
     public static final String INTER_TOKEN_LATENCY = PREFIX + ".inter.token.latency";
 
@@ -58,6 +61,14 @@ public final class MetricNames {
     public static final String SPEC_DECODE_DRAFT_TOKENS = PREFIX + ".spec.decode.draft.tokens";
     /** Draft tokens the target agreed with. */
     public static final String SPEC_DECODE_ACCEPTED_TOKENS = PREFIX + ".spec.decode.accepted.tokens";
+    /**
+     * Accepted draft tokens by their 0-based draft position ({@link #TAG_POSITION}); vLLM:
+     * spec_decode_num_accepted_tokens_per_pos. Position 0 counts drafts whose first token was
+     * accepted. Positions from {@link #MAX_DRAFT_POSITION_LABELS} - 1 on share the last label,
+     * {@link #lastDraftPositionLabel()}, so a worker exports at most that many series.
+     */
+    public static final String SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION =
+            PREFIX + ".spec.decode.accepted.tokens.per.position";
 
     /** Contexts in the shared n-gram store this worker drafts from (its global-store copy). */
     public static final String NGRAM_STORE_CONTEXTS = PREFIX + ".ngram.store.contexts";
@@ -66,7 +77,10 @@ public final class MetricNames {
     /** Lookups that found the context. */
     public static final String NGRAM_STORE_HITS = PREFIX + ".ngram.store.hits";
 
-    /** Always 1; the loaded model is in the tags {@link #TAG_MODEL} and {@link #TAG_SHA256}. */
+    /**
+     * Always 1; the loaded model is in the tags {@link #TAG_MODEL}, {@link #TAG_SHA256} (of its
+     * model.onnx) and {@link #TAG_VERIFIED}.
+     */
     public static final String MODEL_INFO = PREFIX + ".model.info";
     /** 1 when the worker is ready (model loaded and verified, Kafka Streams RUNNING), else 0. */
     public static final String WORKER_READY = PREFIX + ".worker.ready";
@@ -78,6 +92,26 @@ public final class MetricNames {
     public static final String TAG_MODEL = "model";
     public static final String TAG_SHA256 = "sha256";
     public static final String TAG_STATE = "state";
+    /** 0-based draft position, {@code "0"} to {@code "30"}, then {@link #lastDraftPositionLabel()}. */
+    public static final String TAG_POSITION = "position";
+    /** {@code "true"} when the model's files were checked against its SHA256SUMS manifest. */
+    public static final String TAG_VERIFIED = "verified";
+
+    /** How many values {@link #TAG_POSITION} takes at most. */
+    public static final int MAX_DRAFT_POSITION_LABELS = 32;
+
+    /** The {@link #TAG_POSITION} value of a 0-based draft position. */
+    public static String draftPositionLabel(int position) {
+        if (position < 0) {
+            throw new IllegalArgumentException("draft positions start at 0 but was " + position);
+        }
+        return position < MAX_DRAFT_POSITION_LABELS - 1 ? Integer.toString(position) : lastDraftPositionLabel();
+    }
+
+    /** {@code "31+"}: the label shared by every draft position from 31 on. */
+    public static String lastDraftPositionLabel() {
+        return (MAX_DRAFT_POSITION_LABELS - 1) + "+";
+    }
 
     /**
      * Kafka client metrics are renamed as Micrometer's Kafka binders do: {@code kafka.}, the group

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health/ready}: 200 while it is ready, else 503
  * </ul>
  *
- * Health bodies are one JSON object: {@code {"status":"UP","state":"RUNNING","model_loaded":true}}.
+ * Health bodies are one JSON object:
+ * {@code {"status":"UP","state":"RUNNING","model_loaded":true,"model_verified":true}}.
  * Two threads serve requests, so a slow scrape cannot hold up a probe. Close it to free the port.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -93,7 +94,8 @@ public final class MetricsServer implements AutoCloseable {
 
     private static void respondHealth(HttpExchange exchange, WorkerHealth health, boolean up) throws IOException {
         String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + health.state()
-                + "\",\"model_loaded\":" + health.modelLoaded() + "}\n";
+                + "\",\"model_loaded\":" + health.modelLoaded() + ",\"model_verified\":" + health.modelVerified()
+                + "}\n";
         respond(exchange, up ? 200 : 503, "application/json", body);
     }
 

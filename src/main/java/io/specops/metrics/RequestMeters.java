@@ -32,9 +32,12 @@ final class RequestMeters implements RequestObserver {
     static final Duration[] TIME_TO_FIRST_TOKEN_BUCKETS =
             millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000);
 
-    /** Per-token time: about 0.3-1 ms for stories260k, 130-170 ms for a 3.8B int4 model on CPU. */
+    /**
+     * Per-token gap: about 0.3-1 ms for stories260k's plain steps and a fraction of that for its
+     * tokens settled in bursts by speculation; 130-170 ms per plain step for a 3.8B int4 model on CPU.
+     */
     static final Duration[] INTER_TOKEN_LATENCY_BUCKETS =
-            millis(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500);
+            millis(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500);
 
     /** A whole request: milliseconds for the small model, minutes for 2048 tokens of a large one. */
     static final Duration[] E2E_REQUEST_LATENCY_BUCKETS = millis(
@@ -53,6 +56,7 @@ final class RequestMeters implements RequestObserver {
     private final Counter drafts;
     private final Counter draftTokens;
     private final Counter acceptedTokens;
+    private final AcceptedByPosition acceptedByPosition;
     private final Counter accepted;
     private final Counter resumed;
     private final TaggedCounters successByReason;
@@ -68,7 +72,7 @@ final class RequestMeters implements RequestObserver {
         interTokenLatency = timer(
                 registry,
                 MetricNames.INTER_TOKEN_LATENCY,
-                "Mean time between output tokens after the first, one sample per request",
+                "Gap before each output token after the first; a step's gap is shared by the tokens it settled",
                 INTER_TOKEN_LATENCY_BUCKETS);
         e2eRequestLatency = timer(
                 registry,
@@ -87,6 +91,7 @@ final class RequestMeters implements RequestObserver {
         draftTokens = counter(registry, MetricNames.SPEC_DECODE_DRAFT_TOKENS, "Draft tokens sent to the target");
         acceptedTokens =
                 counter(registry, MetricNames.SPEC_DECODE_ACCEPTED_TOKENS, "Draft tokens the target agreed with");
+        acceptedByPosition = new AcceptedByPosition(registry);
         accepted = counter(registry, MetricNames.REQUESTS_ACCEPTED, "Valid prompts taken on");
         resumed = counter(
                 registry, MetricNames.REQUESTS_RESUMED, "Requests found in a restored in-flight store and run again");
@@ -126,10 +131,7 @@ final class RequestMeters implements RequestObserver {
             GenerationStats stats = completion.stats();
             long queueNanos = Math.round(queueMillis * 1e6);
             timeToFirstToken.record(stats.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
-            if (stats.generatedTokens() > 1) {
-                long decodeNanos = stats.totalNanos() - stats.timeToFirstTokenNanos();
-                interTokenLatency.record(decodeNanos / (stats.generatedTokens() - 1), TimeUnit.NANOSECONDS);
-            }
+            stats.steps().forEachInterTokenGap(gapNanos -> interTokenLatency.record(gapNanos, TimeUnit.NANOSECONDS));
             e2eRequestLatency.record(queueNanos + stats.totalNanos(), TimeUnit.NANOSECONDS);
             requestQueueTime.record(queueNanos, TimeUnit.NANOSECONDS);
             promptTokens.increment(stats.promptTokens());
@@ -137,6 +139,7 @@ final class RequestMeters implements RequestObserver {
             drafts.increment(stats.verifySteps());
             draftTokens.increment(stats.draftedTokens());
             acceptedTokens.increment(stats.acceptedTokens());
+            acceptedByPosition.increment(stats.acceptedTokensByPosition());
             successByReason.increment(completion.finishReason().wireName());
         } catch (RuntimeException e) {
             // The observer runs on the stream thread: a metrics fault must not take a request down with it.
@@ -171,6 +174,33 @@ final class RequestMeters implements RequestObserver {
             durations[i] = Duration.ofNanos(Math.round(bounds[i] * 1e6));
         }
         return durations;
+    }
+
+    /**
+     * The accepted-tokens-per-position counter: one series per draft position label, all registered
+     * up front like the other known outcomes, so at most {@link MetricNames#MAX_DRAFT_POSITION_LABELS}.
+     */
+    private static final class AcceptedByPosition {
+        private final Counter[] byLabel = new Counter[MetricNames.MAX_DRAFT_POSITION_LABELS];
+
+        AcceptedByPosition(MeterRegistry registry) {
+            for (int label = 0; label < byLabel.length; label++) {
+                byLabel[label] = Counter.builder(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION)
+                        .description("Accepted draft tokens by 0-based draft position; the last label counts"
+                                + " that position and every later one")
+                        .tag(MetricNames.TAG_POSITION, MetricNames.draftPositionLabel(label))
+                        .register(registry);
+            }
+        }
+
+        /** @param accepted entry {@code i}: tokens accepted at 0-based draft position {@code i} */
+        void increment(int[] accepted) {
+            for (int position = 0; position < accepted.length; position++) {
+                if (accepted[position] > 0) {
+                    byLabel[Math.min(position, byLabel.length - 1)].increment(accepted[position]);
+                }
+            }
+        }
     }
 
     /** One counter per tag value; the known values are registered up front, others when first seen. */

@@ -32,7 +32,7 @@ import org.apache.kafka.common.MetricName;
  * <pre>{@code
  * WorkerMetrics metrics = WorkerMetrics.create();
  * MetricsServer server = metrics.serve(new InetSocketAddress(port));   // health answers from here on
- * metrics.modelLoaded(modelDirectory, sha256);                         // after the engine started
+ * metrics.modelLoaded(modelDirectory, sha256, verified);               // after the engine started
  * new Worker(config, engine, metrics.observer(), streams ->
  *         metrics.bindKafkaStreams(streams::metrics, () -> streams.state().name()));
  * metrics.bindRunningGenerations(worker.counters().running::get);
@@ -93,17 +93,21 @@ public final class WorkerMetrics implements AutoCloseable {
     }
 
     /**
-     * The model was loaded and verified: sets the model-info gauge (named after the model directory)
-     * and the model half of readiness.
+     * The model was loaded: sets the model-info gauge (named after the model directory) and the model
+     * half of readiness, which also needs {@code verified}.
+     *
+     * @param sha256 the SHA-256 of the model's {@code model.onnx}, hex
+     * @param verified whether the model's files were checked against its {@code SHA256SUMS} manifest
      */
-    public void modelLoaded(Path modelDirectory, String sha256) {
+    public void modelLoaded(Path modelDirectory, String sha256, boolean verified) {
         Path name = modelDirectory.getFileName();
         Gauge.builder(MetricNames.MODEL_INFO, () -> 1.0)
                 .description("The loaded model; always 1")
                 .tag(MetricNames.TAG_MODEL, name == null ? modelDirectory.toString() : name.toString())
                 .tag(MetricNames.TAG_SHA256, sha256)
+                .tag(MetricNames.TAG_VERIFIED, Boolean.toString(verified))
                 .register(registry);
-        health.modelVerified();
+        health.modelLoaded(verified);
     }
 
     /**

@@ -8,13 +8,19 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Finds and checks the files of a model directory. An optional {@code SHA256SUMS} manifest (the
- * format {@code sha256sum} writes: {@code <hex>  <relative path>} per line) is verified file by
- * file before anything is loaded, and every file must be a regular file inside the directory.
+ * Finds and checks the files of a model directory. A {@code SHA256SUMS} manifest (the format
+ * {@code sha256sum} writes: {@code <hex>  <relative path>} per line) is verified file by file
+ * before anything is loaded, and must list every file the loader reads; every file must be a
+ * regular file inside the directory. Whether a directory without a manifest may be used is the
+ * caller's decision (the worker refuses it unless told otherwise).
  */
 final class ModelFiles {
 
@@ -48,11 +54,49 @@ final class ModelFiles {
         return file;
     }
 
-    /** Checks every entry of the manifest, if there is one; returns whether there was. */
-    boolean verifyManifest() {
+    boolean hasManifest() {
+        return Files.isRegularFile(directory.resolve(MANIFEST));
+    }
+
+    /**
+     * The files the loader reads, relative to the directory, in the order it reads them: the decoder
+     * and its external weights, the tokenizer, and the configuration {@link ModelConfig} picks.
+     */
+    List<String> loadedFiles() {
+        List<String> files = new ArrayList<>();
+        files.add("model.onnx");
+        if (present("model.onnx.data")) {
+            files.add("model.onnx.data");
+        }
+        files.add("tokenizer.json");
+        if (present("genai_config.json")) {
+            files.add("genai_config.json");
+        } else {
+            files.add("config.json");
+            if (present("generation_config.json")) {
+                files.add("generation_config.json");
+            }
+        }
+        return files;
+    }
+
+    private boolean present(String name) {
+        return Files.exists(directory.resolve(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The command that writes a manifest for this directory, for messages. */
+    String manifestCommand() {
+        return "cd " + directory + " && sha256sum " + String.join(" ", loadedFiles()) + " > " + MANIFEST;
+    }
+
+    /**
+     * Checks every entry of the manifest, if there is one, and that it lists every file the loader
+     * reads. Returns the verified digests by file name, or empty when there is no manifest.
+     */
+    Optional<Map<String, String>> verifyManifest() {
         Path manifest = directory.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            return false;
+        if (!hasManifest()) {
+            return Optional.empty();
         }
         List<String> lines;
         try {
@@ -60,6 +104,7 @@ final class ModelFiles {
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + manifest + ": " + e.getMessage(), e);
         }
+        Map<String, String> verified = new LinkedHashMap<>();
         for (String line : lines) {
             if (line.isBlank()) {
                 continue;
@@ -75,8 +120,16 @@ final class ModelFiles {
                 throw new ModelLoadException("sha256 mismatch for " + file + ": " + MANIFEST + " expects " + parts[0]
                         + " but the file has " + actual + "; the file is corrupt or was replaced");
             }
+            verified.put(directory.relativize(file).toString(), actual);
         }
-        return true;
+        List<String> unlisted = loadedFiles().stream()
+                .filter(name -> !verified.containsKey(name))
+                .toList();
+        if (!unlisted.isEmpty()) {
+            throw new ModelLoadException(manifest + " does not list " + String.join(", ", unlisted)
+                    + ", which the loader reads, so the model cannot be verified; regenerate it: " + manifestCommand());
+        }
+        return Optional.of(verified);
     }
 
     private Path inside(String name) {

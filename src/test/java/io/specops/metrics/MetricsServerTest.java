@@ -42,7 +42,9 @@ class MetricsServerTest {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"DOWN\",\"state\":\"STARTING\",\"model_loaded\":false}\n");
+        assertThat(ready.body())
+                .isEqualTo(
+                        "{\"status\":\"DOWN\",\"state\":\"STARTING\",\"model_loaded\":false,\"model_verified\":false}\n");
     }
 
     @Test
@@ -51,9 +53,12 @@ class MetricsServerTest {
         streamsState.set("RUNNING");
         assertThat(get("/health/ready").statusCode()).as("model not loaded yet").isEqualTo(503);
 
-        metrics.modelLoaded(Path.of("models/stories260k"), "ab".repeat(32));
+        metrics.modelLoaded(Path.of("models/stories260k"), "ab".repeat(32), true);
         assertThat(get("/health/ready").statusCode()).isEqualTo(200);
         assertThat(get("/metrics").body()).contains("specops_worker_ready 1.0");
+
+        assertThat(get("/health/ready").body())
+                .isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\",\"model_loaded\":true,\"model_verified\":true}\n");
 
         streamsState.set("REBALANCING");
         assertThat(get("/health/ready").statusCode()).isEqualTo(503);
@@ -65,8 +70,25 @@ class MetricsServerTest {
     }
 
     @Test
+    void a_model_loaded_without_a_manifest_keeps_a_running_worker_live_but_never_ready() throws Exception {
+        metrics.bindKafkaStreams(java.util.Map::of, streamsState::get);
+        streamsState.set("RUNNING");
+        metrics.modelLoaded(Path.of("models/unlisted"), "ef".repeat(32), false);
+
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body())
+                .isEqualTo(
+                        "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"model_loaded\":true,\"model_verified\":false}\n");
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/metrics").body())
+                .contains("specops_worker_ready 0.0")
+                .containsPattern("specops_model_info\\{model=\"unlisted\",sha256=\"(ef){32}\",verified=\"false\"} 1\n");
+    }
+
+    @Test
     void a_worker_in_error_or_not_running_is_not_live() throws Exception {
-        metrics.modelLoaded(Path.of("models/stories260k"), "ab".repeat(32));
+        metrics.modelLoaded(Path.of("models/stories260k"), "ab".repeat(32), true);
         metrics.bindKafkaStreams(java.util.Map::of, streamsState::get);
         for (String dead : new String[] {"ERROR", "NOT_RUNNING"}) {
             streamsState.set(dead);
@@ -82,7 +104,7 @@ class MetricsServerTest {
 
     @Test
     void metrics_are_prometheus_text_with_the_model_info_the_jvm_and_the_request_meters() throws Exception {
-        metrics.modelLoaded(Path.of("models/stories260k"), "cd".repeat(32));
+        metrics.modelLoaded(Path.of("models/stories260k"), "cd".repeat(32), true);
 
         HttpResponse<String> response = get("/metrics");
 
@@ -90,7 +112,8 @@ class MetricsServerTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue(MetricsServer.PROMETHEUS_TEXT);
         // Micrometer renders an _info gauge as Prometheus' info type, whose value prints as a bare 1.
         assertThat(response.body())
-                .containsPattern("specops_model_info\\{model=\"stories260k\",sha256=\"(cd){32}\"} 1\n")
+                .containsPattern(
+                        "specops_model_info\\{model=\"stories260k\",sha256=\"(cd){32}\",verified=\"true\"} 1\n")
                 .contains("# TYPE specops_time_to_first_token_seconds histogram")
                 .contains("specops_time_to_first_token_seconds_bucket{le=\"0.001\"} 0")
                 .contains("specops_request_success_total{finished_reason=\"stop\"} 0.0")

@@ -34,7 +34,7 @@ class MonitoringFilesTest {
                         Map.of("client-id", "c", "topic", "specops.prompts", "partition", "0")),
                 (Gauge<Double>) (config, now) -> 0.0);
         try (WorkerMetrics metrics = WorkerMetrics.create()) {
-            metrics.modelLoaded(Path.of("models/stories260k"), "0".repeat(64));
+            metrics.modelLoaded(Path.of("models/stories260k"), "0".repeat(64), true);
             metrics.bindKafkaStreams(KAFKA::metrics, () -> "RUNNING");
             metrics.bindRunningGenerations(() -> 0);
             metrics.bindNgramStore(() -> 0, () -> 0, () -> 0);
@@ -92,6 +92,8 @@ class MonitoringFilesTest {
                         MetricNames.prometheusName(MetricNames.SPEC_DECODE_DRAFTS, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.SPEC_DECODE_DRAFT_TOKENS, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS, MetricNames.Kind.COUNTER),
+                        MetricNames.prometheusName(
+                                MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.REQUESTS_RUNNING, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.MODEL_INFO, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.NGRAM_STORE_CONTEXTS, MetricNames.Kind.GAUGE),
@@ -135,6 +137,7 @@ class MonitoringFilesTest {
                         "End-to-end request latency",
                         "Speculation: acceptance rate",
                         "Speculation: mean acceptance length",
+                        "Speculation: acceptance by draft position",
                         "Consumer lag (prompts)",
                         "Dead-letter rate",
                         "Worker state");

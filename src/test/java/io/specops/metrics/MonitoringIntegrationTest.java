@@ -79,7 +79,8 @@ class MonitoringIntegrationTest {
         metrics = WorkerMetrics.create();
         metricsServer = metrics.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         engine = TestModels.engine(TestModels.stories(), SpeculationSettings.DEFAULT);
-        metrics.modelLoaded(engine.modelDirectory(), engine.model().sha256());
+        metrics.modelLoaded(
+                engine.modelDirectory(), engine.model().sha256(), engine.model().verified());
         WorkerConfig config = workerConfig(kafka.bootstrapServers(), directory.resolve("state"));
         worker = new Worker(
                         config,
@@ -257,14 +258,24 @@ class MonitoringIntegrationTest {
                 .isCloseTo(sum("queue_time_ms") / 1e3, within(1e-6));
         assertThat(scrape.sum("specops_e2e_request_latency_seconds_sum"))
                 .isCloseTo((sum("queue_time_ms") + sum("total_ms")) / 1e3, within(1e-6));
-        double interTokenSeconds = metricsRecords.stream()
-                .filter(r -> r.path("generated_tokens").asInt() > 1)
-                .mapToDouble(r -> (r.path("total_ms").asDouble()
-                                - r.path("time_to_first_token_ms").asDouble())
-                        / 1e3
-                        / (r.path("generated_tokens").asInt() - 1))
-                .sum();
-        assertThat(scrape.sum("specops_inter_token_latency_seconds_sum")).isCloseTo(interTokenSeconds, within(1e-6));
+        // One inter-token gap per token after the first; a request's gaps add up to its first-to-last token time.
+        assertThat(scrape.sum("specops_inter_token_latency_seconds_count"))
+                .isEqualTo(sum("generated_tokens") - metricsRecords.size());
+        assertThat(scrape.sum("specops_inter_token_latency_seconds_sum"))
+                .isCloseTo((sum("total_ms") - sum("time_to_first_token_ms")) / 1e3, within(1e-6));
+
+        String perPosition = MetricNames.prometheusName(
+                MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION, MetricNames.Kind.COUNTER);
+        for (int label = 0; label < MetricNames.MAX_DRAFT_POSITION_LABELS; label++) {
+            String position = MetricNames.draftPositionLabel(label);
+            assertThat(scrape.value(perPosition + "{position=\"" + position + "\"}"))
+                    .as("position " + position)
+                    .isEqualTo(acceptedAtLabel(position));
+        }
+        assertThat(scrape.sum(perPosition)).isEqualTo(sum("accepted_tokens"));
+        assertThat(acceptedAtLabel("1"))
+                .as("drafts accepted beyond their first token")
+                .isPositive();
 
         assertThat(scrape.sum("specops_requests_accepted_total")).isEqualTo(GOOD_PROMPTS);
         assertThat(scrape.sum("specops_prompts_dead_lettered_total")).isEqualTo(BAD_RECORDS);
@@ -337,6 +348,20 @@ class MonitoringIntegrationTest {
             }
         }
         return false;
+    }
+
+    /** Accepted tokens at the draft positions that share {@code label}, over every metrics record. */
+    private static double acceptedAtLabel(String label) {
+        double accepted = 0;
+        for (JsonNode record : metricsRecords) {
+            JsonNode byPosition = record.path("accepted_tokens_per_position");
+            for (int position = 0; position < byPosition.size(); position++) {
+                if (MetricNames.draftPositionLabel(position).equals(label)) {
+                    accepted += byPosition.get(position).asInt();
+                }
+            }
+        }
+        return accepted;
     }
 
     private static double sum(String field) {

@@ -8,6 +8,7 @@ import io.specops.decoding.Completion;
 import io.specops.decoding.FinishReason;
 import io.specops.decoding.GenerationStats;
 import io.specops.decoding.SamplingParams;
+import io.specops.decoding.StepTimeline;
 import io.specops.engine.DrafterMode;
 import io.specops.streams.PromptRequest;
 import java.util.List;
@@ -31,9 +32,17 @@ class RequestMetersTest {
                 DrafterMode.COMBINED);
     }
 
-    /** 5 prompt tokens, 11 generated; first token after 4 ms, last after 24 ms; 3 verify steps. */
+    private static final long MS = 1_000_000;
+
+    /**
+     * 5 prompt tokens, 11 generated. The prefill settles the first token after 4 ms; then three
+     * verify steps of 4 draft tokens each: none accepted (1 token, at 5 ms), the first 3 accepted (4
+     * tokens, at 13 ms) and all 4 accepted (5 tokens, at 24 ms).
+     */
     private static Completion completion(FinishReason reason) {
-        GenerationStats stats = new GenerationStats(5, 11, 6, 3, 12, 7, 4_000_000, 24_000_000, 20_000_000, 100_000);
+        StepTimeline steps = new StepTimeline(new long[] {4 * MS, 5 * MS, 13 * MS, 24 * MS}, new int[] {1, 1, 4, 5});
+        GenerationStats stats = new GenerationStats(
+                5, 11, 4, 3, 12, 7, 4 * MS, 24 * MS, 20 * MS, MS / 10, new int[] {2, 2, 2, 1}, steps);
         return new Completion(new int[] {3, 4}, "text", reason, stats);
     }
 
@@ -59,9 +68,12 @@ class RequestMetersTest {
         var ttft = registry.get(MetricNames.TIME_TO_FIRST_TOKEN).timer();
         assertThat(ttft.count()).isEqualTo(2);
         assertThat(ttft.totalTime(TimeUnit.MILLISECONDS)).isCloseTo(8, within(1e-9));
-        // 20 ms of decoding over the 10 tokens after the first: 2 ms each.
+        // One gap per token after the first: 1 ms, then 8 ms over 4 tokens, then 11 ms over 5 tokens.
         var itl = registry.get(MetricNames.INTER_TOKEN_LATENCY).timer();
-        assertThat(itl.totalTime(TimeUnit.MILLISECONDS)).isCloseTo(4, within(1e-9));
+        assertThat(itl.count()).isEqualTo(2 * 10);
+        assertThat(itl.totalTime(TimeUnit.MILLISECONDS)).isCloseTo(2 * 20, within(1e-9));
+        assertThat(cumulativeCount(itl, 1)).as("gaps of at most 1 ms").isEqualTo(2 * 1);
+        assertThat(cumulativeCount(itl, 2.5)).as("gaps of at most 2.5 ms").isEqualTo(2 * 10);
         var e2e = registry.get(MetricNames.E2E_REQUEST_LATENCY).timer();
         assertThat(e2e.totalTime(TimeUnit.MILLISECONDS)).isCloseTo(24 + 2.5 + 24 + 0.5, within(1e-6));
         var queue = registry.get(MetricNames.REQUEST_QUEUE_TIME).timer();
@@ -70,13 +82,78 @@ class RequestMetersTest {
 
     @Test
     void a_one_token_request_has_no_inter_token_latency() {
-        GenerationStats stats = new GenerationStats(5, 1, 2, 0, 0, 0, 4_000_000, 4_000_000, 3_000_000, 0);
+        GenerationStats stats = new GenerationStats(
+                5,
+                1,
+                1,
+                0,
+                0,
+                0,
+                4 * MS,
+                4 * MS,
+                3 * MS,
+                0,
+                new int[0],
+                new StepTimeline(new long[] {4 * MS}, new int[] {1}));
         meters.finished(request("r1"), new Completion(new int[0], "", FinishReason.END_TOKEN, stats), 0);
 
         assertThat(registry.get(MetricNames.INTER_TOKEN_LATENCY).timer().count())
                 .isZero();
         assertThat(registry.get(MetricNames.TIME_TO_FIRST_TOKEN).timer().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void accepted_tokens_are_counted_by_draft_position_and_the_positions_add_up_to_the_accepted_tokens() {
+        meters.finished(request("r1"), completion(FinishReason.MAX_TOKENS), 0);
+        meters.finished(request("r2"), completion(FinishReason.MAX_TOKENS), 0);
+
+        assertThat(position("0")).isEqualTo(4);
+        assertThat(position("1")).isEqualTo(4);
+        assertThat(position("2")).isEqualTo(4);
+        assertThat(position("3")).isEqualTo(2);
+        assertThat(position("4")).isZero();
+        assertThat(registry.get(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION)
+                        .counters())
+                .hasSize(MetricNames.MAX_DRAFT_POSITION_LABELS);
+        double byPosition = registry.get(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+        assertThat(byPosition)
+                .isEqualTo(registry.get(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS)
+                        .counter()
+                        .count());
+    }
+
+    @Test
+    void draft_positions_from_31_on_share_the_last_label() {
+        int[] byPosition = new int[40];
+        java.util.Arrays.fill(byPosition, 1);
+        GenerationStats stats = new GenerationStats(
+                5,
+                41,
+                2,
+                1,
+                40,
+                40,
+                MS,
+                2 * MS,
+                MS,
+                0,
+                byPosition,
+                new StepTimeline(new long[] {MS, 2 * MS}, new int[] {1, 40}));
+        meters.finished(request("r1"), new Completion(new int[0], "", FinishReason.MAX_TOKENS, stats), 0);
+
+        assertThat(position("30")).isEqualTo(1);
+        assertThat(MetricNames.lastDraftPositionLabel()).isEqualTo("31+");
+        assertThat(position("31+")).as("positions 31 to 39").isEqualTo(9);
+        assertThat(registry.find(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION)
+                        .tag(MetricNames.TAG_POSITION, "31")
+                        .counter())
+                .isNull();
+        assertThat(registry.get(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION)
+                        .counters())
+                .hasSize(MetricNames.MAX_DRAFT_POSITION_LABELS);
     }
 
     @Test
@@ -89,6 +166,9 @@ class RequestMetersTest {
         }
         for (String code : MetricNames.FAILURE_CODES) {
             assertThat(tagged(MetricNames.REQUEST_FAILURE, code)).isZero();
+        }
+        for (int position = 0; position < MetricNames.MAX_DRAFT_POSITION_LABELS; position++) {
+            assertThat(position(MetricNames.draftPositionLabel(position))).isZero();
         }
     }
 
@@ -131,6 +211,23 @@ class RequestMetersTest {
                 .tag(MetricNames.TAG_FINISHED_REASON, reason)
                 .counter()
                 .count();
+    }
+
+    private double position(String label) {
+        return registry.get(MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION)
+                .tag(MetricNames.TAG_POSITION, label)
+                .counter()
+                .count();
+    }
+
+    /** Observations of at most {@code millis}, from the timer's bucket with exactly that bound. */
+    private static double cumulativeCount(io.micrometer.core.instrument.Timer timer, double millis) {
+        for (var bucket : timer.takeSnapshot().histogramCounts()) {
+            if (Math.abs(bucket.bucket(TimeUnit.MILLISECONDS) - millis) < 1e-9) {
+                return bucket.count();
+            }
+        }
+        throw new AssertionError("no bucket at " + millis + " ms");
     }
 
     private double tagged(String name, String code) {

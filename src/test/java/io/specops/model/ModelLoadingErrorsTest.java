@@ -92,9 +92,10 @@ class ModelLoadingErrorsTest {
     @Test
     void a_matching_manifest_loads() throws IOException {
         copyAll();
-        Files.writeString(directory.resolve("SHA256SUMS"), MODEL_SHA256 + "  model.onnx\n");
+        Files.copy(TestModels.stories().resolve("SHA256SUMS"), directory.resolve("SHA256SUMS"));
         try (LoadedModel model = TestModels.load(directory)) {
             assertThat(model.sha256()).isEqualTo(MODEL_SHA256);
+            assertThat(model.verified()).isTrue();
         }
     }
 
