@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -223,14 +224,21 @@ public final class KafkaBenchmark {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToEnd(List.of(partition));
-            consumer.position(partition);
+            long expectedOffset = consumer.position(partition); // resolved now, before the first send
             byte[] key = "round-trip".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             for (int i = -10; i < records; i++) { // ten unmeasured records warm the path
                 long start = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, 0, key, new byte[0]));
-                while (consumer.poll(Duration.ofMillis(100)).isEmpty()) {
+                ConsumerRecords<byte[], byte[]> received;
+                while ((received = consumer.poll(Duration.ofMillis(100))).isEmpty()) {
                     Thread.onSpinWait();
                 }
+                long offset = received.iterator().next().offset();
+                if (received.count() != 1 || offset != expectedOffset) {
+                    throw new IllegalStateException("the round trip consumed " + received.count()
+                            + " records from offset " + offset + " instead of the one just sent, at " + expectedOffset);
+                }
+                expectedOffset++;
                 if (i >= 0) {
                     millis[i] = (System.nanoTime() - start) / 1e6;
                 }
