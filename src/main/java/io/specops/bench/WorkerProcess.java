@@ -54,7 +54,8 @@ public final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(process);
     }
 
-    private static String ownClasspath() {
+    /** The class path that starts a child JVM of this build: the jar, or a manifest-only jar naming this class path. */
+    public static String ownClasspath() {
         try {
             Path location = Path.of(WorkerProcess.class
                     .getProtectionDomain()

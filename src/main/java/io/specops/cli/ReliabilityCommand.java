@@ -3,8 +3,11 @@ package io.specops.cli;
 import io.specops.engine.Engine;
 import io.specops.kafka.EmbeddedKafka;
 import io.specops.reliability.BadInputCase;
+import io.specops.reliability.BounceCase;
 import io.specops.reliability.CaseResult;
 import io.specops.reliability.KillCase;
+import io.specops.reliability.LongGenerationCase;
+import io.specops.reliability.ScaleCase;
 import io.specops.reliability.SigtermCase;
 import io.specops.reliability.TamperCase;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code reliability}: the long versions of issue 7's fault cases against a broker on loopback and
+ * {@code reliability}: the long versions of the reliability cases (docs/RELIABILITY.md) against a broker on loopback and
  * worker processes of this jar; prints each case's figures and appends them to a results file.
  */
 @Command(
@@ -37,8 +41,9 @@ final class ReliabilityCommand implements Callable<Integer> {
     @Option(
             names = "--case",
             split = ",",
-            defaultValue = "kill,bad-input,sigterm,tamper",
-            description = "Cases to run: kill, bad-input, sigterm, tamper (default: all).")
+            defaultValue = "kill,scale,bad-input,sigterm,bounce,long-generation,long-generation-defaults,tamper",
+            description = "Cases to run: kill, scale, bad-input, sigterm, bounce, long-generation,"
+                    + " long-generation-defaults, tamper (default: all).")
     List<String> cases;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prompts and of the fault choices.")
@@ -59,11 +64,36 @@ final class ReliabilityCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Workers killed in the kill case.")
     int rounds;
 
+    @Option(names = "--rate", defaultValue = "3", description = "Prompts per second of the scale and bounce cases.")
+    double rate;
+
+    @Option(names = "--max-workers", defaultValue = "4", description = "Largest group of the scale case.")
+    int maxWorkers;
+
+    @Option(names = "--step-seconds", defaultValue = "30", description = "Seconds between the scale case's changes.")
+    int stepSeconds;
+
+    @Option(names = "--bounces", defaultValue = "10", description = "Broker restarts (stopped, killed, ...).")
+    int bounces;
+
+    @Option(
+            names = "--bounce-interval-seconds",
+            defaultValue = "20",
+            description = "Seconds of load between a broker's return and the next bounce.")
+    int bounceIntervalSeconds;
+
+    @Option(
+            names = "--long-prompts-per-worker",
+            defaultValue = "256",
+            description = "Generations at once on each worker of the long-generation cases (2 workers).")
+    int longPromptsPerWorker;
+
     @Option(
             names = "--worker-set",
             paramLabel = "KEY=VALUE",
-            description = "A setting for every worker process, e.g. --worker-set kafka.session.timeout.ms=6000; by"
-                    + " default they run with the worker's own settings.")
+            description =
+                    "A setting for every worker process, e.g. --worker-set kafka.consumer.session.timeout.ms=6000;"
+                            + " by default they run with the worker's own settings.")
     Map<String, String> workerSettings = new HashMap<>();
 
     @Option(
@@ -100,10 +130,54 @@ final class ReliabilityCommand implements Callable<Integer> {
                                 engine,
                                 run.resolve("sigterm"),
                                 new SigtermCase.Settings(seed, prompts, maxTokens, workerSettings));
+                    case "scale" ->
+                        ScaleCase.run(
+                                bootstrap,
+                                engine,
+                                run.resolve("scale"),
+                                new ScaleCase.Settings(
+                                        seed,
+                                        maxWorkers,
+                                        Duration.ofSeconds(stepSeconds),
+                                        rate,
+                                        maxTokens,
+                                        workerSettings));
+                    case "bounce" ->
+                        BounceCase.run(
+                                engine,
+                                run.resolve("bounce"),
+                                new BounceCase.Settings(
+                                        seed,
+                                        2,
+                                        bounces,
+                                        Duration.ofSeconds(bounceIntervalSeconds),
+                                        Duration.ofSeconds(3),
+                                        rate,
+                                        maxTokens,
+                                        workerSettings));
+                    case "long-generation", "long-generation-defaults" -> {
+                        boolean defaults = name.endsWith("-defaults");
+                        Map<String, String> kafkaSettings = new HashMap<>(workerSettings);
+                        if (defaults) {
+                            kafkaSettings.putAll(LongGenerationCase.KAFKA_DEFAULTS);
+                        }
+                        yield LongGenerationCase.run(
+                                bootstrap,
+                                engine,
+                                run.resolve(name),
+                                new LongGenerationCase.Settings(
+                                        defaults ? "kafka-defaults" : "worker-settings",
+                                        seed,
+                                        2,
+                                        longPromptsPerWorker,
+                                        2048,
+                                        kafkaSettings));
+                    }
                     case "tamper" -> TamperCase.run(bootstrap, engine.modelDirectory(), run.resolve("tamper"));
                     default ->
                         throw new IllegalArgumentException(
-                                "unknown case " + name + "; cases are kill, bad-input, sigterm, tamper");
+                                "unknown case " + name + "; cases are kill, scale, bad-input, sigterm, bounce,"
+                                        + " long-generation, long-generation-defaults, tamper");
                 };
                 System.out.print(result.text());
                 System.out.flush();

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Case 6 of issue 7: good prompts with bad records of every {@link BadInput} kind mixed in at seeded
+ * Case 6: good prompts with bad records of every {@link BadInput} kind mixed in at seeded
  * positions. No worker may fail, every bad record gets one dead letter (and one failed completion
  * when its request id is readable), every good prompt its engine text, and the good prompts' throughput
  * must stay within a tolerance of a clean run of the same prompts on the same workers' settings.

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Case 1 of issue 7: {@code kill -9} a worker of a group while it generates, several times, and
+ * Case 1: {@code kill -9} a worker of a group while it generates, several times, and
  * check that nothing is lost, nothing is answered twice differently, and every text is the
  * engine's own. Each round sends a burst, waits until a quarter of it is answered (so every worker
  * has work in flight and in its queue), kills a worker chosen by the seed, and starts a replacement.

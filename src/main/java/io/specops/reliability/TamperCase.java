@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Case 8 of issue 7: a worker process started on a tampered copy of the model directory must refuse
+ * Case 8: a worker process started on a tampered copy of the model directory must refuse
  * to start (a non-zero exit), say which file is wrong (and, for a changed byte, both digests), and
  * never report ready on {@code /health/ready} meanwhile. The same worker on an untouched copy,
  * against the case's broker, is the control: it must become ready, which shows the probe can see it.

@@ -7,12 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +31,8 @@ public final class WorkerFleet implements AutoCloseable {
 
     private static final Pattern RUNNING = Pattern.compile("Kafka Streams \\w+ -> RUNNING");
     private static final Pattern REBALANCING = Pattern.compile("Kafka Streams \\w+ -> REBALANCING");
+    private static final Pattern TRANSITION =
+            Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*Kafka Streams (\\w+) -> (\\w+)");
 
     private final String bootstrapServers;
     private final Path directory;
@@ -32,6 +40,7 @@ public final class WorkerFleet implements AutoCloseable {
     private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
     private final Map<String, Path> logs = new HashMap<>();
     private int started;
+    private final long createdMillis = System.currentTimeMillis();
 
     /**
      * @param settings worker settings every worker gets ({@code --set}), on top of the application id,
@@ -103,6 +112,43 @@ public final class WorkerFleet implements AutoCloseable {
     /** How often the worker's Kafka Streams entered REBALANCING, by its log. */
     public int rebalances(String id) {
         return count(id, REBALANCING);
+    }
+
+    /** A Kafka Streams state change that a worker logged, at the time of its log line. */
+    public record Transition(String workerId, long atMillis, String from, String to) {}
+
+    /** The worker's Kafka Streams state changes, in the order it logged them. */
+    public List<Transition> transitions(String id) {
+        List<Transition> transitions = new ArrayList<>();
+        for (String line : log(id).lines().toList()) {
+            Matcher matcher = TRANSITION.matcher(line);
+            if (matcher.find()) {
+                transitions.add(new Transition(
+                        id, epochMillis(LocalTime.parse(matcher.group(1))), matcher.group(2), matcher.group(3)));
+            }
+        }
+        return transitions;
+    }
+
+    /** Every worker's state changes, oldest first. */
+    public List<Transition> transitions() {
+        List<Transition> all = new ArrayList<>();
+        workers.keySet().forEach(id -> all.addAll(transitions(id)));
+        all.sort(Comparator.comparingLong(Transition::atMillis));
+        return all;
+    }
+
+    /**
+     * A log line carries the time of day only: it belongs to the day that puts it after the fleet
+     * was created, less a minute for clocks read at slightly different moments.
+     */
+    private long epochMillis(LocalTime time) {
+        ZonedDateTime created = Instant.ofEpochMilli(createdMillis).atZone(ZoneId.systemDefault());
+        ZonedDateTime at = created.with(time);
+        if (at.toInstant().toEpochMilli() < createdMillis - 60_000) {
+            at = at.plusDays(1);
+        }
+        return at.toInstant().toEpochMilli();
     }
 
     /** Times each worker logged a line matching {@code pattern}. */
