@@ -25,7 +25,7 @@ class SigtermCaseTest {
                     kafka.bootstrapServers(),
                     engine,
                     directory.resolve("workers"),
-                    new SigtermCase.Settings(3, 24, 96, Map.of("kafka.session.timeout.ms", "6000")));
+                    new SigtermCase.Settings(3, 24, 96, Map.of("kafka.consumer.session.timeout.ms", "6000")));
             System.out.print(result.text());
 
             assertThat(result.lines())
