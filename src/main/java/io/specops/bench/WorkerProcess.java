@@ -31,9 +31,25 @@ public final class WorkerProcess implements AutoCloseable {
 
     public static WorkerProcess start(String bootstrapServers, Map<String, String> settings, Path logFile)
             throws IOException {
+        return start(bootstrapServers, settings, logFile, List.of(), Map.of());
+    }
+
+    /**
+     * @param jvmOptions options of the child JVM, for example {@code -Xmx307m}
+     * @param environment variables added to the child's environment; settings given as {@code SPECOPS_*}
+     *     variables stay off its command line, which other users of the host can read
+     */
+    public static WorkerProcess start(
+            String bootstrapServers,
+            Map<String, String> settings,
+            Path logFile,
+            List<String> jvmOptions,
+            Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(ownClasspath());
         command.add("io.specops.cli.Main");
@@ -45,6 +61,7 @@ public final class WorkerProcess implements AutoCloseable {
             command.add(key + "=" + value);
         });
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         // The tokenizer's thread pool otherwise competes across worker processes on one host (see README);
         // a value set by the caller is kept, so the effect can be measured both ways.
         builder.environment().putIfAbsent("TOKENIZERS_PARALLELISM", "false");

@@ -3,6 +3,7 @@ package io.specops.cli;
 import io.specops.client.CompletionResult;
 import io.specops.client.PromptSpec;
 import io.specops.client.SpecOpsClient;
+import io.specops.streams.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -18,6 +19,9 @@ final class PromptCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    KafkaClientOptions clientOptions;
 
     @Parameters(paramLabel = "TEXT", description = "The prompt.")
     String text;
@@ -40,7 +44,7 @@ final class PromptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (SpecOpsClient client = new SpecOpsClient(kafka.resolve())) {
+        try (SpecOpsClient client = new SpecOpsClient(kafka.resolve(), Topics.defaults(), clientOptions.config())) {
             PromptSpec prompt = PromptSpec.of(text, maxTokens).withSampling(temperature, 1.0, 0, seed);
             CompletionResult result = client.submit(prompt, out::print).result().get(timeoutSeconds, TimeUnit.SECONDS);
             out.println();

@@ -4,10 +4,12 @@ import io.specops.engine.Engine;
 import io.specops.kafka.EmbeddedKafka;
 import io.specops.reliability.BadInputCase;
 import io.specops.reliability.BounceCase;
+import io.specops.reliability.BurstCase;
 import io.specops.reliability.CaseResult;
 import io.specops.reliability.KillCase;
 import io.specops.reliability.LongGenerationCase;
 import io.specops.reliability.ScaleCase;
+import io.specops.reliability.SecurityCase;
 import io.specops.reliability.SigtermCase;
 import io.specops.reliability.TamperCase;
 import java.io.IOException;
@@ -41,9 +43,10 @@ final class ReliabilityCommand implements Callable<Integer> {
     @Option(
             names = "--case",
             split = ",",
-            defaultValue = "kill,scale,bad-input,sigterm,bounce,long-generation,long-generation-defaults,tamper",
+            defaultValue =
+                    "kill,scale,bad-input,sigterm,bounce,long-generation,long-generation-defaults,tamper,burst,security",
             description = "Cases to run: kill, scale, bad-input, sigterm, bounce, long-generation,"
-                    + " long-generation-defaults, tamper (default: all).")
+                    + " long-generation-defaults, tamper, burst, security (default: all).")
     List<String> cases;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prompts and of the fault choices.")
@@ -87,6 +90,28 @@ final class ReliabilityCommand implements Callable<Integer> {
             defaultValue = "256",
             description = "Generations at once on each worker of the long-generation cases (2 workers).")
     int longPromptsPerWorker;
+
+    @Option(names = "--burst-prompts", defaultValue = "2000", description = "Prompts of the burst case, sent at once.")
+    int burstPrompts;
+
+    @Option(names = "--burst-workers", defaultValue = "2", description = "Worker processes of the burst case.")
+    int burstWorkers;
+
+    @Option(
+            names = "--burst-heap",
+            defaultValue = "307m",
+            description = "-Xmx of the burst case's workers (default: ${DEFAULT-VALUE}, the heap share of the k8s/"
+                    + " container limit).")
+    String burstHeap;
+
+    @Option(
+            names = "--burst-rss-limit-mib",
+            defaultValue = "768",
+            description = "Most resident memory a burst worker may use (default: ${DEFAULT-VALUE}, the k8s/ limit).")
+    long burstRssLimitMib;
+
+    @Option(names = "--security-prompts", defaultValue = "50", description = "Prompts of the security case.")
+    int securityPrompts;
 
     @Option(
             names = "--worker-set",
@@ -173,11 +198,30 @@ final class ReliabilityCommand implements Callable<Integer> {
                                         2048,
                                         kafkaSettings));
                     }
+                    case "burst" ->
+                        BurstCase.run(
+                                bootstrap,
+                                engine,
+                                run.resolve("burst"),
+                                new BurstCase.Settings(
+                                        seed,
+                                        burstWorkers,
+                                        burstPrompts,
+                                        maxTokens,
+                                        burstHeap,
+                                        burstRssLimitMib << 20,
+                                        workerSettings));
+                    case "security" ->
+                        SecurityCase.run(
+                                engine,
+                                run.resolve("security"),
+                                new SecurityCase.Settings(
+                                        seed, securityPrompts, maxTokens, true, true, Duration.ofSeconds(60)));
                     case "tamper" -> TamperCase.run(bootstrap, engine.modelDirectory(), run.resolve("tamper"));
                     default ->
                         throw new IllegalArgumentException(
                                 "unknown case " + name + "; cases are kill, scale, bad-input, sigterm, bounce,"
-                                        + " long-generation, long-generation-defaults, tamper");
+                                        + " long-generation, long-generation-defaults, tamper, burst, security");
                 };
                 System.out.print(result.text());
                 System.out.flush();

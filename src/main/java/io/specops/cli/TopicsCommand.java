@@ -2,7 +2,6 @@ package io.specops.cli;
 
 import io.specops.streams.TopicSetup;
 import io.specops.streams.Topics;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +14,9 @@ final class TopicsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    KafkaClientOptions clientOptions;
+
     @Option(names = "--partitions", defaultValue = "0", description = "Override the partition count (0 = as defined).")
     int partitions;
 
@@ -26,8 +28,8 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        for (TopicSetup.Outcome outcome :
-                TopicSetup.ensure(kafka.resolve(), Map.of(), Topics.defaults(), partitions, replication)) {
+        for (TopicSetup.Outcome outcome : TopicSetup.ensure(
+                kafka.resolve(), clientOptions.config(), Topics.defaults(), partitions, replication)) {
             System.out.printf(
                     "%-8s %s (%d partitions)%n",
                     outcome.created() ? "created" : "exists", outcome.topic(), outcome.partitions());

@@ -7,10 +7,14 @@ import io.specops.metrics.WorkerMetrics;
 import io.specops.model.LoadedModel;
 import io.specops.streams.Worker;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code worker}: the long-running Kafka worker; stops cleanly on SIGTERM or Ctrl-C. */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run the Kafka worker until stopped.")
@@ -21,6 +25,12 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Spec
+    CommandSpec spec;
+
+    /** How long the start-up check waits for the broker before it leaves the broker to Kafka Streams. */
+    private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -33,6 +43,11 @@ final class WorkerCommand implements Callable<Integer> {
             LoadedModel.requireManifest(
                     config.engine().modelDirectory(),
                     "set worker.allow.unverified.model=true to run it unverified (the worker then never reports ready)");
+        }
+        Optional<String> refusal = KafkaAccessCheck.refusal(config.worker(), KAFKA_CHECK_TIMEOUT);
+        if (refusal.isPresent()) {
+            spec.commandLine().getErr().println("worker: " + refusal.get());
+            return 1;
         }
         WorkerMetrics metrics = WorkerMetrics.create();
         int metricsPort = config.worker().metricsPort();

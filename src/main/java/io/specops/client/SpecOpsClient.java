@@ -56,16 +56,28 @@ public final class SpecOpsClient implements AutoCloseable {
         consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProperties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         consumerProperties.putAll(extraConfig);
-        this.consumer =
-                new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.chunks(), topics.completions(), topics.metrics())) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        try {
+            this.consumer =
+                    new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
         }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // resolve the end offsets now, before anything is sent
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.chunks(), topics.completions(), topics.metrics())) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end offsets now, before anything is sent
+        } catch (RuntimeException e) {
+            // A refused login or a missing topic: the clients would otherwise retry in the background forever.
+            consumer.close();
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         this.reader = new Thread(this::readAnswers, "spec-ops-client-reader");
         reader.setDaemon(true);
         reader.start();

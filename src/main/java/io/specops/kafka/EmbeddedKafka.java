@@ -75,6 +75,15 @@ import org.slf4j.LoggerFactory;
  * written to a file: they go to this process's SLF4J output under the loggers {@code kafka} and {@code
  * org.apache.kafka}.
  *
+ * <p><b>Security.</b> By default the client listener is {@code PLAINTEXT} and nothing is authorized. With
+ * {@link Builder#scramSuperUser} clients must authenticate with SASL SCRAM-SHA-512 and every request is checked by
+ * KRaft's {@code StandardAuthorizer} against ACLs (a principal without a matching ACL is denied); with {@link
+ * Builder#tls} as well the listener is {@code SASL_SSL}. The super user's credential is written into the metadata log
+ * when the directory is formatted, so a restart must name the same super user and password; other users and ACLs are
+ * created through {@link Admin} with {@link #adminClientConfig()}. The controller listener, which only this broker's
+ * own broker role uses, then takes SASL PLAIN with a random per-start password, because a KRaft controller cannot check
+ * SCRAM credentials before it has read the metadata log.
+ *
  * <p>Instances are safe to use from several threads; {@link #close()} is idempotent.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -86,6 +95,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String LOG_DIRECTORY_NAME = "kraft-combined-logs";
+    /** The SASL mechanism of a secured client listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** The principal this broker's broker role authenticates as on its own controller listener. */
+    private static final String CONTROLLER_USER = "embedded-controller";
+    /** Makes the controller listener's password. */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** User names and passwords end up in JAAS and kafka-storage arguments; anything else would need quoting. */
+    private static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
     private static final String CONFIG_FILE_NAME = "server.properties";
     private static final String META_PROPERTIES = "meta.properties";
     /** Another process may take an ephemeral port between our probe and the broker's bind; try a few times. */
@@ -115,6 +133,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final String clusterId;
     private final KafkaRaftServer server;
+    private final Security security;
     /** Guards {@link #closed}; private, so that no caller can hold up a close by locking the instance. */
     private final Object lock = new Object();
 
@@ -126,13 +145,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             int port,
             int controllerPort,
             String clusterId,
-            KafkaRaftServer server) {
+            KafkaRaftServer server,
+            Security security) {
         this.dataDirectory = dataDirectory;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
         this.server = server;
+        this.security = security;
     }
 
     /**
@@ -177,6 +198,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         return clusterId;
     }
 
+    /** The client listener's security protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+    public String securityProtocol() {
+        return security.protocol();
+    }
+
+    /**
+     * Client settings that reach this broker as its super user: empty for a plaintext broker; else {@code
+     * security.protocol}, the SCRAM {@code sasl.*} settings and, over TLS, the trust store. Admin clients given these
+     * may create users, ACLs and topics.
+     */
+    public Map<String, Object> adminClientConfig() {
+        return Map.copyOf(new LinkedHashMap<String, Object>(
+                security.clientConfig(security.superUser(), security.superPassword())));
+    }
+
+    /**
+     * Client settings for {@code user} with {@code password} on this broker's client listener (the same keys as
+     * {@link #adminClientConfig()}); the user's SCRAM credential and ACLs are the caller's to create.
+     *
+     * @throws IllegalStateException if the broker does not take SASL
+     */
+    public Map<String, String> clientConfig(String user, String password) {
+        if (security.superUser() == null) {
+            throw new IllegalStateException("this broker's listener is " + security.protocol() + ", not SASL");
+        }
+        checkCredential("user", user);
+        checkCredential("password", password);
+        return security.clientConfig(user, password);
+    }
+
     /**
      * Shuts the broker down, waiting for it to finish, then deletes the data directory if this class created it. Later
      * calls do nothing.
@@ -213,6 +264,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int defaultPartitions = 1;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private String superUser;
+        private String superPassword;
+        private TlsStores tls;
 
         private Builder() {}
 
@@ -271,6 +325,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /**
+         * Requires SASL SCRAM-SHA-512 on the client listener and authorizes every request with KRaft's {@code
+         * StandardAuthorizer}; {@code user} becomes a super user with {@code password} (both of letters, digits,
+         * {@code . _ -}). Without {@link #tls} the listener is {@code SASL_PLAINTEXT}.
+         */
+        public Builder scramSuperUser(String user, String password) {
+            this.superUser = checkCredential("user", user);
+            this.superPassword = checkCredential("password", password);
+            return this;
+        }
+
+        /**
+         * Serves the client listener over TLS with the PKCS12 {@code keyStore} (the broker's key and certificate, which
+         * must name 127.0.0.1); {@code trustStore} is what clients trust, handed out by {@link #adminClientConfig()}
+         * and {@link #clientConfig}. Both stores are opened with {@code password}.
+         */
+        public Builder tls(Path keyStore, Path trustStore, String password) {
+            this.tls = new TlsStores(
+                    Objects.requireNonNull(keyStore, "keyStore").toAbsolutePath(),
+                    Objects.requireNonNull(trustStore, "trustStore").toAbsolutePath(),
+                    checkCredential("password", password));
+            return this;
+        }
+
+        /**
          * Formats the data directory if needed and starts the broker.
          *
          * @throws IllegalStateException if the broker fails to start or is not ready within the startup timeout
@@ -322,12 +400,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         private EmbeddedKafka startOnce(Path directory, boolean temporary, int brokerPort, int quorumPort) {
             long startNanos = System.nanoTime();
             Path logDirectory = directory.resolve(LOG_DIRECTORY_NAME);
-            Properties properties = brokerConfig(logDirectory, brokerPort, quorumPort);
+            Security security = new Security(superUser, superPassword, tls);
+            Properties properties = brokerConfig(logDirectory, brokerPort, quorumPort, security);
             // Parsed first so that a bad broker property is reported as such, not as a formatting failure.
             KafkaConfig config = KafkaConfig.fromProps(properties, false);
             Path configFile = directory.resolve(CONFIG_FILE_NAME);
             writeConfig(properties, configFile);
-            String clusterId = formatIfNeeded(configFile, logDirectory);
+            String clusterId = formatIfNeeded(configFile, logDirectory, security);
 
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             String where = "127.0.0.1:" + brokerPort + " (data directory " + directory + ")";
@@ -348,7 +427,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadlineNanos = startNanos + startupTimeout.toNanos();
             try {
                 startup.get(remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS);
-                awaitReady(LOOPBACK + ":" + brokerPort, deadlineNanos);
+                awaitReady(LOOPBACK + ":" + brokerPort, security, deadlineNanos);
             } catch (ExecutionException e) {
                 shutDown(server);
                 Throwable cause = e.getCause();
@@ -369,12 +448,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                 shutDown(server);
                 throw e;
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(directory, temporary, brokerPort, quorumPort, clusterId, server);
-            LOG.info("Kafka broker started on 127.0.0.1:{} in {} ms", brokerPort, elapsedMillis(startNanos));
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(directory, temporary, brokerPort, quorumPort, clusterId, server, security);
+            LOG.info(
+                    "Kafka broker started on 127.0.0.1:{} ({}) in {} ms",
+                    brokerPort,
+                    security.protocol(),
+                    elapsedMillis(startNanos));
             return kafka;
         }
 
-        private Properties brokerConfig(Path logDirectory, int brokerPort, int quorumPort) {
+        private Properties brokerConfig(Path logDirectory, int brokerPort, int quorumPort, Security security) {
             Map<String, String> config = new LinkedHashMap<>();
             config.put("num.partitions", Integer.toString(defaultPartitions));
             // A single broker can hold only one replica, and the internal topics default to three.
@@ -407,10 +491,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("advertised.listeners", BROKER_LISTENER + "://" + LOOPBACK + ":" + brokerPort);
             config.put(
                     "listener.security.protocol.map",
-                    BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                    BROKER_LISTENER + ":" + security.protocol() + "," + CONTROLLER_LISTENER + ":"
+                            + (security.superUser() == null ? "PLAINTEXT" : "SASL_PLAINTEXT"));
             config.put("controller.listener.names", CONTROLLER_LISTENER);
             config.put("inter.broker.listener.name", BROKER_LISTENER);
             config.put("log.dirs", logDirectory.toString());
+            config.putAll(security.brokerConfig());
 
             Properties properties = new Properties();
             properties.putAll(config);
@@ -418,6 +504,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         private static void writeConfig(Properties properties, Path configFile) {
+            try {
+                // The file may hold passwords (JAAS settings): readable by this user only, where the file system lets
+                // us.
+                Files.deleteIfExists(configFile);
+                if (configFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createFile(
+                            configFile,
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the Kafka configuration " + configFile, e);
+            }
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 properties.store(out, "Written by io.specops.kafka.EmbeddedKafka on each start");
             } catch (IOException e) {
@@ -426,17 +525,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /** Formats a new log directory and returns the cluster id that the log directory carries. */
-        private static String formatIfNeeded(Path configFile, Path logDirectory) {
+        private static String formatIfNeeded(Path configFile, Path logDirectory, Security security) {
             Path metaProperties = logDirectory.resolve(META_PROPERTIES);
             if (!Files.exists(metaProperties)) {
                 ByteArrayOutputStream output = new ByteArrayOutputStream();
-                String[] arguments = {
-                    "format",
-                    "--config",
-                    configFile.toString(),
-                    "--cluster-id",
-                    Uuid.randomUuid().toString()
-                };
+                List<String> format = new java.util.ArrayList<>(List.of(
+                        "format",
+                        "--config",
+                        configFile.toString(),
+                        "--cluster-id",
+                        Uuid.randomUuid().toString()));
+                if (security.superUser() != null) {
+                    // The super user's credential goes into the metadata log itself: no client could create it later,
+                    // since every client must first authenticate.
+                    format.add("--add-scram");
+                    format.add(SCRAM_MECHANISM + "=[name=" + security.superUser() + ",password="
+                            + security.superPassword() + "]");
+                }
+                String[] arguments = format.toArray(String[]::new);
                 int exitCode;
                 try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
                     exitCode = StorageTool.execute(arguments, print);
@@ -471,17 +577,14 @@ public final class EmbeddedKafka implements AutoCloseable {
          * Waits until the broker lists itself in the cluster metadata: only an unfenced broker does, and only then can
          * topics be created on it.
          */
-        private static void awaitReady(String bootstrapServers, long deadlineNanos)
+        private static void awaitReady(String bootstrapServers, Security security, long deadlineNanos)
                 throws InterruptedException, TimeoutException {
-            Map<String, Object> config = Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrapServers,
-                    AdminClientConfig.CLIENT_ID_CONFIG,
-                    "embedded-kafka-readiness",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                    5_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                    5_000);
+            Map<String, Object> config =
+                    new LinkedHashMap<>(security.clientConfig(security.superUser(), security.superPassword()));
+            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-readiness");
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
             Admin admin = Admin.create(config);
             try {
                 while (true) {
@@ -588,6 +691,109 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the temporary Kafka data directory " + directory, e);
+        }
+    }
+
+    private static String checkCredential(String what, String value) {
+        Objects.requireNonNull(value, what);
+        if (!CREDENTIAL.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " must consist of letters, digits, '.', '_' and '-'");
+        }
+        return value;
+    }
+
+    /** The broker's TLS material: its PKCS12 key store, and the trust store its clients need. */
+    private record TlsStores(Path keyStore, Path trustStore, String password) {
+        @Override
+        public String toString() {
+            return "TlsStores[" + keyStore + ", " + trustStore + "]";
+        }
+    }
+
+    /**
+     * How the client listener is secured: a SCRAM super user (or none, for no SASL and no authorizer) and TLS stores
+     * (or none). The controller password is new on every start; only this broker's own broker role uses it.
+     */
+    private record Security(String superUser, String superPassword, TlsStores tls, String controllerPassword) {
+
+        Security(String superUser, String superPassword, TlsStores tls) {
+            this(superUser, superPassword, tls, superUser == null ? null : randomPassword());
+        }
+
+        /** Without the passwords, which a generated toString() would show. */
+        @Override
+        public String toString() {
+            return "Security[" + protocol() + ", super user " + superUser + ", " + tls + "]";
+        }
+
+        String protocol() {
+            if (superUser == null) {
+                return tls == null ? "PLAINTEXT" : "SSL";
+            }
+            return tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
+        }
+
+        Map<String, String> brokerConfig() {
+            Map<String, String> config = new LinkedHashMap<>();
+            String listener = "listener.name." + BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+            String controller = "listener.name." + CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+            if (tls != null) {
+                config.put("ssl.keystore.type", "PKCS12");
+                config.put("ssl.keystore.location", tls.keyStore().toString());
+                config.put("ssl.keystore.password", tls.password());
+                config.put("ssl.key.password", tls.password());
+                // The broker is also a client of its own listener (transaction markers go to the partition leader).
+                config.put("ssl.truststore.type", "PKCS12");
+                config.put("ssl.truststore.location", tls.trustStore().toString());
+                config.put("ssl.truststore.password", tls.password());
+            }
+            if (superUser != null) {
+                config.put(listener + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+                config.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+                config.put(
+                        listener + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                        scramJaas(superUser, superPassword));
+                config.put(controller + "sasl.enabled.mechanisms", "PLAIN");
+                config.put("sasl.mechanism.controller.protocol", "PLAIN");
+                config.put(
+                        controller + "plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                                + CONTROLLER_USER + "\" password=\"" + controllerPassword + "\" user_" + CONTROLLER_USER
+                                + "=\"" + controllerPassword + "\";");
+                config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+                config.put("super.users", "User:" + superUser + ";User:" + CONTROLLER_USER);
+                config.put("allow.everyone.if.no.acl.found", "false");
+            }
+            return config;
+        }
+
+        /** Client settings for one user; empty for a plaintext listener. */
+        Map<String, String> clientConfig(String user, String password) {
+            Map<String, String> config = new LinkedHashMap<>();
+            if (!"PLAINTEXT".equals(protocol())) {
+                config.put("security.protocol", protocol());
+            }
+            if (superUser != null) {
+                config.put("sasl.mechanism", SCRAM_MECHANISM);
+                config.put("sasl.jaas.config", scramJaas(user, password));
+            }
+            if (tls != null) {
+                config.put("ssl.truststore.type", "PKCS12");
+                config.put("ssl.truststore.location", tls.trustStore().toString());
+                config.put("ssl.truststore.password", tls.password());
+            }
+            return config;
+        }
+
+        private static String scramJaas(String user, String password) {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+
+        private static String randomPassword() {
+            byte[] bytes = new byte[24];
+            RANDOM.nextBytes(bytes);
+            return java.util.HexFormat.of().formatHex(bytes);
         }
     }
 

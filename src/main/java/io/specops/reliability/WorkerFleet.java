@@ -37,6 +37,8 @@ public final class WorkerFleet implements AutoCloseable {
     private final String bootstrapServers;
     private final Path directory;
     private final Map<String, String> settings;
+    private final List<String> jvmOptions;
+    private final Map<String, String> environment;
     private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
     private final Map<String, Path> logs = new HashMap<>();
     private int started;
@@ -47,9 +49,24 @@ public final class WorkerFleet implements AutoCloseable {
      *     worker id, state directory and a disabled metrics port, which the fleet sets
      */
     public WorkerFleet(String bootstrapServers, Path directory, Map<String, String> settings) {
+        this(bootstrapServers, directory, settings, List.of(), Map.of());
+    }
+
+    /**
+     * @param jvmOptions options of every worker's JVM, for example a heap limit
+     * @param environment variables every worker gets, for settings that must stay off the command line
+     */
+    public WorkerFleet(
+            String bootstrapServers,
+            Path directory,
+            Map<String, String> settings,
+            List<String> jvmOptions,
+            Map<String, String> environment) {
         this.bootstrapServers = bootstrapServers;
         this.directory = directory;
         this.settings = Map.copyOf(settings);
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.environment = Map.copyOf(environment);
     }
 
     /** Starts one more worker; returns its id. */
@@ -68,7 +85,7 @@ public final class WorkerFleet implements AutoCloseable {
         own.putAll(extra);
         Files.createDirectories(directory);
         Path log = directory.resolve(id + ".log");
-        workers.put(id, WorkerProcess.start(bootstrapServers, own, log));
+        workers.put(id, WorkerProcess.start(bootstrapServers, own, log, jvmOptions, environment));
         logs.put(id, log);
         return id;
     }
@@ -95,6 +112,11 @@ public final class WorkerFleet implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The worker's process id, for tools that inspect it ({@code /proc}, {@code jcmd}). */
+    public long pid(String id) {
+        return workers.get(id).pid();
     }
 
     public void kill(String id) {
