@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -90,7 +92,12 @@ public final class Worker implements AutoCloseable {
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an
         // outage, and a fresh stream thread resumes from the committed offsets and the in-flight store.
+        // Refused credentials or ACLs are not fixed by a new thread: stop instead of replacing it in a loop.
         streams.setUncaughtExceptionHandler(error -> {
+            if (refusedByBroker(error)) {
+                log.error("The broker refused this worker's credentials or ACLs; stopping: {}", error.toString());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error("Stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -152,11 +159,26 @@ public final class Worker implements AutoCloseable {
         return properties;
     }
 
+    static boolean refusedByBroker(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Map<String, Object> redacted(Properties properties) {
         Map<String, Object> view = new TreeMap<>();
         properties.forEach((key, value) -> {
             String name = key.toString().toLowerCase(Locale.ROOT);
-            boolean secret = name.contains("password") || name.contains("secret") || name.contains("jaas");
+            // ssl.keystore.key and ssl.truststore.certificates hold PEM material itself, not a path to it.
+            boolean secret = name.contains("password")
+                    || name.contains("secret")
+                    || name.contains("jaas")
+                    || name.endsWith(".key")
+                    || name.endsWith("certificates")
+                    || name.endsWith("certificate.chain");
             view.put(key.toString(), secret ? "[redacted]" : value);
         });
         return view;

@@ -31,7 +31,11 @@ class KillCaseTest {
                             3,
                             30,
                             32,
-                            Map.of("kafka.consumer.session.timeout.ms", "6000", "kafka.consumer.heartbeat.interval.ms", "1000")));
+                            Map.of(
+                                    "kafka.consumer.session.timeout.ms",
+                                    "6000",
+                                    "kafka.consumer.heartbeat.interval.ms",
+                                    "1000")));
             System.out.print(result.text());
 
             Verifier.Report report = result.report();

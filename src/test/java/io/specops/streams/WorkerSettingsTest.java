@@ -42,10 +42,30 @@ class WorkerSettingsTest {
                 "org.apache.kafka.common.security.scram.ScramLoginModule required"
                         + " username=\"worker\" password=\"hunter2\";",
                 "kafka.ssl.truststore.password",
-                "changeit")));
+                "changeit",
+                "kafka.ssl.keystore.key",
+                "-----BEGIN PRIVATE KEY----- secret-key-material",
+                "kafka.ssl.keystore.type",
+                "PEM")));
         Map<String, Object> logged = Worker.redacted(properties);
         assertThat(logged.get("sasl.jaas.config")).isEqualTo("[redacted]");
         assertThat(logged.get("ssl.truststore.password")).isEqualTo("[redacted]");
-        assertThat(logged.toString()).doesNotContain("hunter2").doesNotContain("changeit");
+        assertThat(logged.get("ssl.keystore.key")).isEqualTo("[redacted]");
+        assertThat(logged.get("ssl.keystore.type")).isEqualTo("PEM");
+        assertThat(logged.toString())
+                .doesNotContain("hunter2")
+                .doesNotContain("changeit")
+                .doesNotContain("secret-key-material");
+    }
+
+    @Test
+    void refused_credentials_or_acls_stop_the_worker_instead_of_replacing_its_thread() {
+        assertThat(Worker.refusedByBroker(new org.apache.kafka.streams.errors.StreamsException(
+                        new org.apache.kafka.common.errors.SaslAuthenticationException("bad password"))))
+                .isTrue();
+        assertThat(Worker.refusedByBroker(new org.apache.kafka.streams.errors.StreamsException(
+                        new org.apache.kafka.common.errors.GroupAuthorizationException("no ACL"))))
+                .isTrue();
+        assertThat(Worker.refusedByBroker(new IllegalStateException("a bug"))).isFalse();
     }
 }
