@@ -24,7 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Case 7 of issue 7: a burst of prompts, all sent at once to a group of worker processes with a heap
+ * Reliability case 7: a burst of prompts, all sent at once to a group of worker processes with a heap
  * limit. Every prompt must come back with the engine's text, and each worker must stay within its
  * memory bounds: its heap in use below its {@code -Xmx}, its resident set below a stated limit. The
  * case samples each worker's {@code /metrics} (heap in use, prompts accepted and answered) and

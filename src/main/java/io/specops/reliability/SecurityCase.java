@@ -48,7 +48,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Case 9 of issue 7: the worker and the client on a broker that authenticates with SASL SCRAM-SHA-512
+ * Reliability case 9: the worker and the client on a broker that authenticates with SASL SCRAM-SHA-512
  * over TLS and authorizes with ACLs. The worker's principal may use only topics and groups under
  * {@value #PREFIX} (its application id, and so its internal topics, start with it too); the client's
  * principal may only write prompts and read the three answer topics. The case checks that prompts
