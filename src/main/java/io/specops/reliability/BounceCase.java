@@ -96,8 +96,7 @@ public final class BounceCase {
             List<String> lines = new ArrayList<>();
             try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory.resolve("workers"), workerSettings);
                     Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
-                    Progress progress =
-                            new Progress(bootstrapServers, topics.topics().completions(), Map.of())) {
+                    Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
                 for (int i = 0; i < settings.workers(); i++) {
                     fleet.start();
                 }

@@ -91,8 +91,7 @@ public final class BurstCase {
         try (WorkerFleet fleet = new WorkerFleet(
                         bootstrapServers, directory, workerSettings, List.of("-Xmx" + settings.heapLimit()), Map.of());
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
-                Progress progress =
-                        new Progress(bootstrapServers, topics.topics().completions(), Map.of())) {
+                Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
             for (int i = 0; i < settings.workers(); i++) {
                 fleet.start();
             }

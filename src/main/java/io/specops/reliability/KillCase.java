@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * Case 1: {@code kill -9} a worker of a group while it generates, several times, and
  * check that nothing is lost, nothing is answered twice differently, and every text is the
  * engine's own. Each round sends a burst, waits until a quarter of it is answered (so every worker
- * has work in flight and in its queue), kills a worker chosen by the seed, and starts a replacement.
+ * has work in flight and in its queue), kills the worker with the most of the burst left (a worker
+ * chosen by the seed when that cannot be told yet) as soon as it is seen streaming a request, and
+ * starts a replacement.
  */
 public final class KillCase {
 
@@ -58,8 +60,7 @@ public final class KillCase {
         List<String> lines = new ArrayList<>();
         try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory, workerSettings);
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
-                Progress progress =
-                        new Progress(bootstrapServers, topics.topics().completions(), Map.of())) {
+                Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
             for (int i = 0; i < settings.workers(); i++) {
                 fleet.start();
             }
@@ -73,16 +74,20 @@ public final class KillCase {
                         prompts.subList(round * settings.promptsPerRound(), (round + 1) * settings.promptsPerRound());
                 Set<String> ids = new HashSet<>();
                 burst.forEach(p -> ids.add(p.requestId()));
-                driver.send(burst);
+                List<Driver.Sent> sent = driver.send(burst);
                 progress.await(ids, Math.max(1, burst.size() / 4), Duration.ofMinutes(2));
                 List<String> alive = fleet.alive();
-                String victim = alive.get(random.nextInt(alive.size()));
+                // A worker whose share of the burst is already done would be killed idle.
+                String victim =
+                        progress.busiestOf(alive, sent).orElseGet(() -> alive.get(random.nextInt(alive.size())));
+                boolean streaming = progress.awaitStreaming(victim, sent, Duration.ofSeconds(10));
                 long roundStart = System.nanoTime();
                 killTimes.add(System.currentTimeMillis());
                 fleet.kill(victim);
                 killed.add(victim);
                 OptionalInt exit = fleet.awaitExit(victim, Duration.ofSeconds(10));
-                lines.add("round " + (round + 1) + ": killed " + victim + " with "
+                lines.add("round " + (round + 1) + ": killed " + victim + (streaming ? " while it streamed," : "")
+                        + " with "
                         + progress.answered(ids) + "/" + ids.size() + " of its burst answered; exit code "
                         + (exit.isPresent() ? exit.getAsInt() : "none"));
                 String replacement = fleet.start();

@@ -72,8 +72,7 @@ public final class ScaleCase {
         boolean exitsClean = true;
         try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory, workerSettings);
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
-                Progress progress =
-                        new Progress(bootstrapServers, topics.topics().completions(), Map.of())) {
+                Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
             String first = fleet.start();
             fleet.awaitRunning(first, 1, Duration.ofMinutes(2));
             List<Driver.Sent> sent;

@@ -49,8 +49,7 @@ public final class SigtermCase {
         List<String> stopped = new ArrayList<>();
         try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory, workerSettings);
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
-                Progress progress =
-                        new Progress(bootstrapServers, topics.topics().completions(), Map.of())) {
+                Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
             String draining = fleet.start();
             String handingOver = fleet.start(Map.of("worker.drain.timeout.ms", "0"));
             String survivor = fleet.start();

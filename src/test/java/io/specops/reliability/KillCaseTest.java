@@ -29,8 +29,8 @@ class KillCaseTest {
                             7,
                             3,
                             3,
-                            30,
-                            32,
+                            20,
+                            200,
                             Map.of(
                                     "kafka.consumer.session.timeout.ms",
                                     "6000",
@@ -43,7 +43,7 @@ class KillCaseTest {
             assertThat(report.conflicting()).isZero();
             assertThat(report.wrongText()).isZero();
             assertThat(report.chunkFaults()).isZero();
-            assertThat(report.answered()).isEqualTo(90);
+            assertThat(report.answered()).isEqualTo(60);
             assertThat(report.retried())
                     .as("the kills must interrupt work in flight")
                     .isPositive();
