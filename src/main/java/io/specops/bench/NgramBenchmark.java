@@ -34,7 +34,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NgramBenchmark {
 
-    private static final List<String> MODES = List.of("none", "prompt_lookup", "combined");
+    private static final String PLAIN = "none";
+    private static final String PROMPT_LOOKUP = "prompt_lookup";
+    private static final String SHARED_STORE = "combined";
+    /** The modes in the order of the report's columns. */
+    private static final List<String> MODES = List.of(PLAIN, PROMPT_LOOKUP, SHARED_STORE);
 
     /** A passage every templated prompt starts with, as prompts built from one template do. */
     private static final String TEMPLATE = "Once upon a time, there was a little girl named Lily. She loved to play"
@@ -44,6 +48,8 @@ public final class NgramBenchmark {
     public record ModeResult(
             String drafter,
             int requests,
+            long generatedTokens,
+            double totalMillis,
             double tokensPerSecond,
             double acceptanceRate,
             double meanAcceptanceLength,
@@ -66,6 +72,7 @@ public final class NgramBenchmark {
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         Path work = Files.createTempDirectory("spec-ops-ngram-bench");
         List<PassResult> results = new ArrayList<>();
+        String loadAtStart = loadAverage();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
             TopicSetup.ensure(kafka.bootstrapServers(), Map.of(), Topics.defaults(), 6, (short) 1);
             Map<String, String> base = new HashMap<>(settings);
@@ -98,15 +105,32 @@ public final class NgramBenchmark {
                 results.add(runPass(client, passes + 1, "templated", templated, maxTokens, true));
             }
         }
+        String loadAtEnd = loadAverage();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("time", Instant.now().toString());
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("load_average_at_start", loadAtStart);
+        report.put("load_average_at_end", loadAtEnd);
         report.put("max_tokens", maxTokens);
         report.put("passes", results);
         Files.createDirectories(outDirectory);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(outDirectory.resolve("ngrams.json").toFile(), report);
-        return markdown(results);
+        return String.format(
+                        "%d cores; load average (1, 5, 15 min) %s at the start, %s at the end%n%n",
+                        Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd)
+                + markdown(results);
+    }
+
+    /** The first three fields of {@code /proc/loadavg}, or "unknown" where there is none. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields.length >= 3 ? fields[0] + " " + fields[1] + " " + fields[2] : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private Worker startWorker(Engine engine, Path stateDirectory) throws InterruptedException {
@@ -125,7 +149,7 @@ public final class NgramBenchmark {
             byMode.put(mode, new ArrayList<>());
         }
         for (int i = 0; i < prompts.size(); i++) {
-            for (String mode : MODES) {
+            for (String mode : order(i)) {
                 PromptSpec spec = PromptSpec.of(prompts.get(i), maxTokens)
                         .withSession(workload + "-pass-" + pass + "-" + i + "-" + mode)
                         .withDrafter(mode);
@@ -137,6 +161,16 @@ public final class NgramBenchmark {
         byMode.forEach((mode, records) -> modes.add(summarise(mode, records)));
         double speedup = modes.get(2).tokensPerSecond() / modes.get(0).tokensPerSecond();
         return new PassResult(pass, workload, restarted, speedup, modes);
+    }
+
+    /**
+     * The modes in the order prompt {@code i} runs them: the shared store's first, so that what the
+     * store knows of a prompt comes from earlier passes and other prompts, never from the same
+     * prompt's plain run a moment before (which made pass 1 as fast as the passes after it); then
+     * plain and prompt lookup, taking turns at going first.
+     */
+    private static List<String> order(int i) {
+        return i % 2 == 0 ? List.of(SHARED_STORE, PLAIN, PROMPT_LOOKUP) : List.of(SHARED_STORE, PROMPT_LOOKUP, PLAIN);
     }
 
     private static ModeResult summarise(String mode, List<JsonNode> records) {
@@ -157,6 +191,8 @@ public final class NgramBenchmark {
         return new ModeResult(
                 mode,
                 records.size(),
+                (long) tokens,
+                millis,
                 tokens * 1000 / millis,
                 drafted == 0 ? 0 : accepted / drafted,
                 steps == 0 ? 1 : 1 + accepted / steps,
@@ -186,6 +222,39 @@ public final class NgramBenchmark {
                     shared.meanAcceptanceLength(),
                     100 * shared.draftShareOfTime()));
         }
+        out.append('\n');
+        for (String workload : List.of("repeated", "templated")) {
+            out.append(summaryFromPassTwo(results, workload));
+        }
         return out.toString();
+    }
+
+    /**
+     * Every request of passes 2 and later before the restart taken together: on a busy machine one
+     * pass's figures swing with the load, while the totals of many passes hold still.
+     */
+    private static String summaryFromPassTwo(List<PassResult> results, String workload) {
+        long[] tokens = new long[MODES.size()];
+        double[] millis = new double[MODES.size()];
+        int passes = 0;
+        for (PassResult r : results) {
+            if (r.pass() < 2 || r.afterRestart() || !r.workload().equals(workload)) {
+                continue;
+            }
+            passes++;
+            for (int mode = 0; mode < MODES.size(); mode++) {
+                tokens[mode] += r.modes().get(mode).generatedTokens();
+                millis[mode] += r.modes().get(mode).totalMillis();
+            }
+        }
+        if (passes == 0) {
+            return "";
+        }
+        double plain = tokens[0] * 1000 / millis[0];
+        double shared = tokens[2] * 1000 / millis[2];
+        return String.format(
+                "Passes 2 and later, %s, all %d passes' requests together: plain %.0f tok/s, prompt lookup"
+                        + " %.0f tok/s, + shared store %.0f tok/s, %.2fx plain.%n",
+                workload, passes, plain, tokens[1] * 1000 / millis[1], shared, shared / plain);
     }
 }

@@ -182,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.append(String.format(
                 "%nVerify cost c(k) = t(k+1 tokens) / t(1 token), with rollback, on a %d-token cache"
-                        + " (one token: %.3f ms, median of %d):%n%n",
+                        + " (one token: %.3f ms, fastest of %d rounds):%n%n",
                 cost.contextTokens(), cost.oneTokenMillis(), cost.rounds()));
         StringBuilder header = new StringBuilder("| k |");
         StringBuilder rule = new StringBuilder("| --- |");

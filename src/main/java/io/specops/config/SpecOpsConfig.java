@@ -20,14 +20,14 @@ import java.util.Map;
  *   <li>{@code model.memory.arena} (true): ONNX Runtime's CPU arena allocator
  *   <li>{@code model.memory.pattern} (true): ONNX Runtime's memory-pattern planning
  *   <li>{@code speculation.enabled} (true): false decodes one token per target call
- *   <li>{@code speculation.max.draft.tokens} (16): longest draft per verify step
+ *   <li>{@code speculation.max.draft.tokens} (32): longest draft per verify step
  *   <li>{@code speculation.ngram.min}, {@code speculation.ngram.max} (1, 4): suffix lengths prompt lookup matches
  *   <li>{@code speculation.adaptive} (true): draft length from acceptance so far and the measured cost
  *   <li>{@code speculation.min.expected.speedup} (1.05): draft only when expected to gain this much
  *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
  *   <li>{@code speculation.drafter} (combined): none, prompt_lookup, shared_ngrams or combined, for
  *       requests that do not choose
- *   <li>{@code ngram.order} (8): context tokens per n-gram of the shared statistics
+ *   <li>{@code ngram.order} (16): context tokens per n-gram of the shared statistics
  *   <li>{@code ngram.max.continuations} (8), {@code ngram.max.contexts.per.partition} (200000): bounds
  *   <li>{@code ngram.min.confidence} (0.5), {@code ngram.min.count} (1): when a shared n-gram is drafted
  *   <li>{@code speculation.calibration.rounds} (5): rounds of the start-up verify-cost measurement;

@@ -9,6 +9,8 @@ package io.specops.decoding;
  * below {@code minExpectedSpeedup}, so text that does not repeat runs at plain speed. Its estimate of
  * {@code a} is the request's decayed accept/reject counts blended with a prior; while it is not
  * drafting the evidence fades, so the estimate drifts back to the prior and a short probe follows.
+ * A request starts from a little of the evidence its decoder's previous request left ({@link
+ * Memory}), not from the prior alone.
  */
 public final class DraftLengthPolicy {
 
@@ -18,6 +20,8 @@ public final class DraftLengthPolicy {
     private static final double SKIP_DECAY = 0.95;
     /** How many draft tokens' worth of weight the prior carries. */
     private static final double PRIOR_WEIGHT = 2.0;
+    /** At most this many judged tokens' worth of evidence passes from one request to the next. */
+    static final double CARRIED_WEIGHT = 8.0;
 
     private final SpeculationSettings settings;
     private final VerifyCost cost;
@@ -66,6 +70,35 @@ public final class DraftLengthPolicy {
     public void onSkipped() {
         acceptedTokens *= SKIP_DECAY;
         judgedTokens *= SKIP_DECAY;
+    }
+
+    /**
+     * The evidence one decoder's finished requests leave for its next request, so that a request on
+     * work the decoder drafts well does not start from the prior and spend its first verify steps on
+     * short drafts. It carries at most {@link #CARRIED_WEIGHT} judged tokens' worth, fades like any
+     * other evidence, and soon gives way to the request's own verify steps. Thread-safe.
+     */
+    public static final class Memory {
+        private double acceptedTokens;
+        private double judgedTokens;
+
+        /** A policy for a new request that starts from what the last request with a verify step saw. */
+        public synchronized DraftLengthPolicy newPolicy(SpeculationSettings settings, VerifyCost cost) {
+            DraftLengthPolicy policy = new DraftLengthPolicy(settings, cost);
+            policy.acceptedTokens = acceptedTokens;
+            policy.judgedTokens = judgedTokens;
+            return policy;
+        }
+
+        /** Keeps what {@code finished} saw for the next request, if it verified any draft. */
+        public synchronized void remember(DraftLengthPolicy finished) {
+            if (!(finished.judgedTokens > 0)) {
+                return;
+            }
+            double scale = Math.min(1.0, CARRIED_WEIGHT / finished.judgedTokens);
+            acceptedTokens = finished.acceptedTokens * scale;
+            judgedTokens = finished.judgedTokens * scale;
+        }
     }
 
     public double estimatedAcceptance() {

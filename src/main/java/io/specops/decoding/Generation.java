@@ -128,7 +128,8 @@ final class Generation {
     }
 
     Completion complete(long inferenceNanos) {
-        // The first step is the prefill, which settles the first token; the last settles the last token.
+        // The first step is the prefill, which settles the first token (and any draft verified with the
+        // prompt); the last settles the last token.
         long timeToFirstTokenNanos = stepSettledNanos[0];
         long totalNanos = stepSettledNanos[steps - 1];
         int positions = acceptedByPosition.length;

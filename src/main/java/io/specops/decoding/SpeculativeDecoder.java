@@ -1,5 +1,7 @@
 package io.specops.decoding;
 
+import java.util.Arrays;
+
 /**
  * Speculative decoding with a verify-and-accept rule that keeps the target's output exactly.
  *
@@ -7,14 +9,18 @@ package io.specops.decoding;
  * accepted token followed by the draft), accepts the longest prefix of the draft that matches the
  * tokens the target itself chooses at those positions plus the target's own next token (the bonus
  * token on full acceptance, the correction otherwise), and rolls the KV cache back past the
- * rejected draft tokens. Because every emitted token is the token the target chooses at its
- * position, with the same sampler and the same per-position random number, the output equals plain
- * decoding token for token; the draft only changes how many target calls it takes.
+ * rejected draft tokens. The prompt's own call verifies a first draft the same way: the drafter
+ * continues the prompt, and the draft rides along after it. Because every emitted token is the
+ * token the target chooses at its position, with the same sampler and the same per-position random
+ * number, the output equals plain decoding token for token; the draft only changes how many target
+ * calls it takes.
  *
  * <p>With speculation off, or when the {@link DraftLengthPolicy} declines to draft, a step is a
  * plain one-token call through the same code, so the baseline is the same loop minus the drafts.
  *
- * <p>Thread-safe if the target model is: all per-request state lives in a {@link Generation}.
+ * <p>Thread-safe if the target model is: all per-request state lives in a {@link Generation}; the
+ * one thing requests share is the draft-length evidence each leaves for the next, which changes
+ * how many target calls a request takes but never its tokens.
  */
 public final class SpeculativeDecoder {
 
@@ -24,6 +30,8 @@ public final class SpeculativeDecoder {
     private final Drafter drafter;
     private final SpeculationSettings settings;
     private final VerifyCost verifyCost;
+    /** What this decoder's last request saw of its drafts, for the next request to start from. */
+    private final DraftLengthPolicy.Memory draftMemory = new DraftLengthPolicy.Memory();
 
     public SpeculativeDecoder(
             TargetModel target,
@@ -50,7 +58,7 @@ public final class SpeculativeDecoder {
         if (promptTokens >= target.contextLength()) {
             throw new PromptTooLongException(promptTokens, target.contextLength());
         }
-        DraftLengthPolicy policy = new DraftLengthPolicy(settings, verifyCost);
+        DraftLengthPolicy policy = draftMemory.newPolicy(settings, verifyCost);
         Generation generation = new Generation(
                 request,
                 detokenizer,
@@ -64,6 +72,7 @@ public final class SpeculativeDecoder {
             while (!generation.finished()) {
                 step(generation, sequence, listener);
             }
+            draftMemory.remember(policy);
             return generation.complete(sequence.inferenceNanos());
         }
     }
@@ -72,14 +81,21 @@ public final class SpeculativeDecoder {
         return generate(request, TokenStreamListener.IGNORE);
     }
 
-    /** Runs the prompt through the target and takes the first generated token. */
+    /**
+     * Runs the prompt through the target with the drafter's continuation of it appended, so that the
+     * prompt's own call verifies a first draft; without one it takes the first token alone. The
+     * prompt's last token plays the part of the last accepted token.
+     */
     private void prefill(Generation generation, TargetSequence sequence, TokenStreamListener listener) {
         int[] prompt = generation.request.promptIds();
-        float[] logits = sequence.forward(prompt, 0, prompt.length, 1);
-        generation.targetCalls++;
-        int textMark = generation.output.length();
-        generation.accept(generation.sampler.sample(logits, 0, prompt.length));
-        generation.emitStep(listener, textMark);
+        int drafted = propose(generation, prompt.length - 1);
+        int[] input = prompt;
+        if (drafted > 0) {
+            input = Arrays.copyOf(prompt, prompt.length + drafted);
+            System.arraycopy(generation.draft, 0, input, prompt.length, drafted);
+        }
+        float[] logits = sequence.forward(input, 0, input.length, drafted + 1);
+        settle(generation, sequence, listener, logits, drafted, prompt.length);
     }
 
     /** One propose, verify, accept, roll back, emit cycle. */
@@ -91,8 +107,22 @@ public final class SpeculativeDecoder {
         input[0] = generation.history.get(generation.history.length() - 1);
         System.arraycopy(generation.draft, 0, input, 1, drafted);
         float[] logits = sequence.forward(input, 0, drafted + 1, drafted + 1);
-        generation.targetCalls++;
+        settle(generation, sequence, listener, logits, drafted, cachedTokens + 1);
+    }
 
+    /**
+     * Accepts what one target call settled from its {@code drafted + 1} rows of logits, rolls the
+     * cache back to {@code keptTokens} plus the accepted draft tokens when part of the draft was
+     * rejected, and emits the step.
+     */
+    private static void settle(
+            Generation generation,
+            TargetSequence sequence,
+            TokenStreamListener listener,
+            float[] logits,
+            int drafted,
+            int keptTokens) {
+        generation.targetCalls++;
         int textMark = generation.output.length();
         int accepted = acceptLongestPrefix(generation, logits, drafted);
         if (drafted > 0) {
@@ -101,7 +131,7 @@ public final class SpeculativeDecoder {
             generation.countAccepted(accepted);
             generation.policy.onVerified(drafted, accepted);
             if (accepted < drafted && !generation.finished()) {
-                sequence.truncate(cachedTokens + 1 + accepted);
+                sequence.truncate(keptTokens + accepted);
             }
         }
         generation.emitStep(listener, textMark);

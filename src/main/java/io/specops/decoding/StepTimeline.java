@@ -4,14 +4,15 @@ import java.util.function.LongConsumer;
 
 /**
  * When one generation's tokens were settled, one entry per target call: the prefill (which settles
- * the first token) and then every decode step. Under speculation tokens arrive in bursts, since a
- * verify step settles its accepted draft tokens and the target's own token at once; a plain step
- * settles one.
+ * the first token, and with it the accepted tokens of a draft verified along with the prompt) and
+ * then every decode step. Under speculation tokens arrive in bursts, since a verify step settles its
+ * accepted draft tokens and the target's own token at once; a plain step settles one.
  *
  * <p>The inter-token gaps are defined on this timeline: a step's gap (from the previous step's
  * settling to its own) is divided evenly over the tokens it settled, one gap per token. A step that
- * settles 4 tokens 2 ms after the step before gives four gaps of 0.5 ms. A request therefore has one
- * gap per token after the first, and its gaps add up to the time from its first token to its last.
+ * settles 4 tokens 2 ms after the step before gives four gaps of 0.5 ms. Tokens the prefill settles
+ * after the first arrive with it, so their gaps are 0. A request therefore has one gap per token
+ * after the first, and its gaps add up to the time from its first token to its last.
  *
  * @param settledNanos per step, nanoseconds from the start of the request until the step's tokens
  *     were settled (entry 0 is the time to first token, the last entry the request's total time)
@@ -56,6 +57,10 @@ public record StepTimeline(long[] settledNanos, int[] tokens) {
      * tokens, so the gaps add up exactly to the last step's time minus the first step's.
      */
     public void forEachInterTokenGap(LongConsumer gapNanos) {
+        int settledWithTheFirst = tokens.length == 0 ? 0 : tokens[0] - 1;
+        for (int token = 0; token < settledWithTheFirst; token++) {
+            gapNanos.accept(0);
+        }
         for (int step = 1; step < tokens.length; step++) {
             long gap = settledNanos[step] - settledNanos[step - 1];
             int count = tokens[step];

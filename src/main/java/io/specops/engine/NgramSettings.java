@@ -18,5 +18,11 @@ public record NgramSettings(
         double minConfidence,
         long minCount) {
 
-    public static final NgramSettings DEFAULT = new NgramSettings(DrafterMode.COMBINED, 8, 8, 200_000, 0.5, 1);
+    /**
+     * Contexts of 16 tokens. The benchmark's stories share many 8-token phrases across prompts, and
+     * with 8-token contexts {@code bench --ngrams} saw the store's drafts accepted 72-79% of the time
+     * for a mean acceptance length of about 10; with 16, 92-95% and about 15 (drafts of up to 16
+     * tokens). The price is that the store drafts only once 16 tokens have repeated.
+     */
+    public static final NgramSettings DEFAULT = new NgramSettings(DrafterMode.COMBINED, 16, 8, 200_000, 0.5, 1);
 }

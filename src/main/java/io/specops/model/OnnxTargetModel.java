@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,8 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
     private final OrtSession session;
     private final OnnxLayout layout;
     private final int contextLength;
-    private final Set<String> outputNames;
+    /** The one output ONNX Runtime allocates; the KV cache's outputs are pinned to the sequence's buffers. */
+    private final Set<String> logitsOutput;
     /** {@code (contextLength)} ones, shared read-only by every sequence's attention mask. */
     private final LongBuffer ones;
     /**
@@ -50,11 +51,7 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
             throw new ModelLoadException("ONNX Runtime cannot load " + modelFile + ": " + e.getMessage(), e);
         }
         this.contextLength = config.contextLength();
-        Set<String> names = new LinkedHashSet<>();
-        names.add(layout.logits());
-        names.addAll(layout.presentKeys());
-        names.addAll(layout.presentValues());
-        this.outputNames = Set.copyOf(names);
+        this.logitsOutput = Set.of(layout.logits());
         this.ones = directLongs(contextLength);
         for (int i = 0; i < contextLength; i++) {
             ones.put(i, 1L);
@@ -140,18 +137,11 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
                 .asLongBuffer();
     }
 
-    /**
-     * One sequence's KV cache. The cache tensors are normally the previous call's {@code present}
-     * outputs, fed back without a copy; a truncation copies each layer's kept prefix into tensors of
-     * its own.
-     */
+    /** One sequence: its KV cache and the scratch its calls fill. */
     private final class Sequence implements TargetSequence {
 
         private final int layers = layout.layers();
-        /** Per layer, {@code (1, kvHeads, cachedTokens, headSize)}. */
-        private final OnnxTensor[] keys = new OnnxTensor[layers];
-
-        private final OnnxTensor[] values = new OnnxTensor[layers];
+        private final KvTensors cache = new KvTensors(environment, layout, contextLength);
         /** Input scratch, {@code (contextLength)}: token ids, then positions. */
         private final LongBuffer ids = directLongs(contextLength);
 
@@ -161,22 +151,12 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
                         .order(ByteOrder.nativeOrder())
                         .asIntBuffer()
                 : null;
-        /** The run whose outputs hold the cache, or null when the cache tensors are our own. */
-        private OrtSession.Result cacheOwner;
 
-        private int cachedTokens;
         private long inferenceNanos;
-
-        Sequence() {
-            for (int layer = 0; layer < layers; layer++) {
-                keys[layer] = KvTensors.empty(environment, layout);
-                values[layer] = KvTensors.empty(environment, layout);
-            }
-        }
 
         @Override
         public int cachedTokens() {
-            return cachedTokens;
+            return cache.tokens();
         }
 
         @Override
@@ -186,7 +166,7 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
 
         @Override
         public float[] forward(int[] tokens, int from, int count, int logitRows) {
-            if (count == 1 || cachedTokens == 0 || extendsCacheByMany) {
+            if (count == 1 || cache.tokens() == 0 || extendsCacheByMany) {
                 return run(tokens, from, count, logitRows);
             }
             int vocab = layout.vocabSize();
@@ -201,35 +181,49 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
             return rows;
         }
 
-        /** One inference call appending {@code count} tokens. */
+        /**
+         * One inference call appending {@code count} tokens. ONNX Runtime allocates only the logits;
+         * the present keys and values go straight into the cache's free side.
+         */
         float[] run(int[] tokens, int from, int count, int logitRows) {
-            int total = cachedTokens + count;
+            int total = cache.tokens() + count;
             if (total > contextLength) {
                 throw new IllegalStateException(
                         "sequence of " + total + " tokens exceeds the model's context of " + contextLength);
             }
+            OnnxTensor[] present = null;
             try (OnnxTensor idTensor = idTensor(tokens, from, count);
                     OnnxTensor maskTensor = layout.attentionMask().isPresent()
                             ? OnnxTensor.createTensor(environment, ones.slice(0, total), new long[] {1, total})
                             : null;
                     OnnxTensor positionTensor = layout.positionIds().isPresent() ? positionTensor(count) : null) {
-                java.util.Map<String, OnnxTensor> inputs = new java.util.HashMap<>(2 * layers + 4);
+                Map<String, OnnxTensor> inputs = new HashMap<>(2 * layers + 4);
                 inputs.put(layout.inputIds(), idTensor);
                 layout.attentionMask().ifPresent(name -> inputs.put(name, maskTensor));
                 layout.positionIds().ifPresent(name -> inputs.put(name, positionTensor));
+                present = cache.outputs(total);
+                Map<String, OnnxTensor> outputs = new HashMap<>(2 * layers + 1);
                 for (int layer = 0; layer < layers; layer++) {
-                    inputs.put(layout.pastKeys().get(layer), keys[layer]);
-                    inputs.put(layout.pastValues().get(layer), values[layer]);
+                    inputs.put(layout.pastKeys().get(layer), cache.key(layer));
+                    inputs.put(layout.pastValues().get(layer), cache.value(layer));
+                    outputs.put(layout.presentKeys().get(layer), present[layer]);
+                    outputs.put(layout.presentValues().get(layer), present[layers + layer]);
                 }
                 long start = System.nanoTime();
-                OrtSession.Result result = session.run(inputs, outputNames);
-                inferenceNanos += System.nanoTime() - start;
-                float[] logits = readLogits(result, count, logitRows);
-                adoptCache(result);
-                cachedTokens = total;
+                float[] logits;
+                try (OrtSession.Result result = session.run(inputs, logitsOutput, outputs)) {
+                    inferenceNanos += System.nanoTime() - start;
+                    logits = readLogits(result, count, logitRows);
+                }
+                cache.adopt(present, total);
+                present = null;
                 return logits;
             } catch (OrtException e) {
                 throw new InferenceException("ONNX Runtime inference failed: " + e.getMessage(), e);
+            } finally {
+                if (present != null) {
+                    KvTensors.closeAll(present);
+                }
             }
         }
 
@@ -248,7 +242,7 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
 
         private OnnxTensor positionTensor(int count) throws OrtException {
             for (int i = 0; i < count; i++) {
-                positions.put(i, cachedTokens + i);
+                positions.put(i, cache.tokens() + i);
             }
             return OnnxTensor.createTensor(environment, positions.slice(0, count), new long[] {1, count});
         }
@@ -263,64 +257,25 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
             return rows;
         }
 
-        /** Makes the run's present tensors the cache and releases the previous cache. */
-        private void adoptCache(OrtSession.Result result) {
-            releaseCache();
-            for (int layer = 0; layer < layers; layer++) {
-                keys[layer] =
-                        (OnnxTensor) result.get(layout.presentKeys().get(layer)).orElseThrow();
-                values[layer] = (OnnxTensor)
-                        result.get(layout.presentValues().get(layer)).orElseThrow();
-            }
-            cacheOwner = result;
-        }
-
         @Override
         public void truncate(int length) {
-            if (length < 0 || length > cachedTokens) {
+            if (length < 0 || length > cache.tokens()) {
                 throw new IllegalArgumentException(
-                        "cannot truncate a cache of " + cachedTokens + " tokens to " + length);
+                        "cannot truncate a cache of " + cache.tokens() + " tokens to " + length);
             }
-            if (length == cachedTokens) {
+            if (length == cache.tokens()) {
                 return;
             }
-            OnnxTensor[] keptKeys = new OnnxTensor[layers];
-            OnnxTensor[] keptValues = new OnnxTensor[layers];
             try {
-                for (int layer = 0; layer < layers; layer++) {
-                    keptKeys[layer] = KvTensors.prefix(environment, layout, keys[layer], cachedTokens, length);
-                    keptValues[layer] = KvTensors.prefix(environment, layout, values[layer], cachedTokens, length);
-                }
+                cache.truncate(length);
             } catch (OrtException e) {
                 throw new IllegalStateException("KV cache truncation failed: " + e.getMessage(), e);
-            }
-            releaseCache();
-            System.arraycopy(keptKeys, 0, keys, 0, layers);
-            System.arraycopy(keptValues, 0, values, 0, layers);
-            cachedTokens = length;
-        }
-
-        private void releaseCache() {
-            if (cacheOwner != null) {
-                cacheOwner.close();
-                cacheOwner = null;
-            } else {
-                closeAll(List.of(keys));
-                closeAll(List.of(values));
-            }
-        }
-
-        private static void closeAll(List<OnnxTensor> tensors) {
-            for (OnnxTensor tensor : tensors) {
-                if (tensor != null) {
-                    tensor.close();
-                }
             }
         }
 
         @Override
         public void close() {
-            releaseCache();
+            cache.close();
         }
     }
 }

@@ -16,7 +16,7 @@ class SpecOpsConfigTest {
         SpecOpsConfig config = SpecOpsConfig.from(Map.of());
         assertThat(config.engine().session().intraOpThreads()).isEqualTo(1);
         assertThat(config.engine().speculation().enabled()).isTrue();
-        assertThat(config.engine().speculation().maxDraftTokens()).isEqualTo(16);
+        assertThat(config.engine().speculation().maxDraftTokens()).isEqualTo(32);
     }
 
     @Test

@@ -46,6 +46,60 @@ class DraftLengthPolicyTest {
     }
 
     @Test
+    void a_request_starts_from_what_the_decoders_last_request_saw() {
+        DraftLengthPolicy.Memory memory = new DraftLengthPolicy.Memory();
+        DraftLengthPolicy fresh = memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP);
+        int firstDraftFromThePrior = fresh.nextDraftLength(16);
+        for (int i = 0; i < 10; i++) {
+            fresh.onVerified(16, 16);
+        }
+        memory.remember(fresh);
+
+        DraftLengthPolicy next = memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP);
+
+        assertThat(next.nextDraftLength(16)).isGreaterThan(firstDraftFromThePrior);
+        assertThat(next.estimatedAcceptance())
+                .isGreaterThan(SpeculationSettings.DEFAULT.priorAcceptance())
+                .isLessThan(fresh.estimatedAcceptance());
+    }
+
+    @Test
+    void carried_evidence_gives_way_to_the_requests_own_rejections() {
+        DraftLengthPolicy.Memory memory = new DraftLengthPolicy.Memory();
+        DraftLengthPolicy accepting = memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP);
+        for (int i = 0; i < 50; i++) {
+            accepting.onVerified(16, 16);
+        }
+        memory.remember(accepting);
+
+        DraftLengthPolicy rejecting = memory.newPolicy(SpeculationSettings.DEFAULT, VerifyCost.linear(16, 0.2));
+        int rejectedSteps = 0;
+        while (rejecting.nextDraftLength(16) > 0 && rejectedSteps < 100) {
+            rejecting.onVerified(rejecting.nextDraftLength(16), 0);
+            rejectedSteps++;
+        }
+
+        assertThat(rejectedSteps).isPositive().isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void a_request_that_verified_no_draft_leaves_the_memory_as_it_was() {
+        DraftLengthPolicy.Memory memory = new DraftLengthPolicy.Memory();
+        DraftLengthPolicy accepting = memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP);
+        for (int i = 0; i < 10; i++) {
+            accepting.onVerified(16, 16);
+        }
+        memory.remember(accepting);
+        double carried = memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP).estimatedAcceptance();
+
+        DraftLengthPolicy fresh = new DraftLengthPolicy(SpeculationSettings.DEFAULT, CHEAP);
+        memory.remember(fresh);
+
+        assertThat(memory.newPolicy(SpeculationSettings.DEFAULT, CHEAP).estimatedAcceptance())
+                .isEqualTo(carried);
+    }
+
+    @Test
     void fixed_length_drafting_ignores_acceptance_but_respects_the_room_left() {
         DraftLengthPolicy policy = new DraftLengthPolicy(SpeculationSettings.DEFAULT.withDraft(4, false), CHEAP);
         policy.onVerified(4, 0);

@@ -88,13 +88,14 @@ class SpeculationStatsTest {
 
     @Test
     void an_accepted_end_token_counts_at_its_position() {
-        // The third token after the prompt is the end token; the first draft has it at position 1.
+        // The third token after the prompt is the end token; the first draft, verified with the
+        // prompt, has it at position 2.
         int end = ScriptedTargetModel.next(ScriptedTargetModel.next(ScriptedTargetModel.next(4)));
         Completion completion = generate(new ScriptedDrafter(new int[][] {{5, 5}}), 30, end);
 
         assertThat(completion.finishReason()).isEqualTo(FinishReason.END_TOKEN);
-        assertThat(completion.stats().acceptedTokensByPosition()).containsExactly(1, 1);
-        assertThat(completion.stats().acceptedTokens()).isEqualTo(2);
+        assertThat(completion.stats().acceptedTokensByPosition()).containsExactly(1, 1, 1);
+        assertThat(completion.stats().acceptedTokens()).isEqualTo(3);
     }
 
     @Test
@@ -104,11 +105,12 @@ class SpeculationStatsTest {
         GenerationStats stats = generate(drafter, 30).stats();
         StepTimeline steps = stats.steps();
 
-        // The prefill settles 1 token, each verify step its accepted tokens plus the target's own, then
-        // plain steps settle 1 each until 30 tokens: 1 + 5 + 3 + 1 + 4 + 2 = 16, and 14 plain steps.
+        // The prefill verifies the first draft with the prompt, and it and each verify step settle
+        // their accepted tokens plus the target's own; then plain steps settle 1 each until 30 tokens:
+        // 5 + 3 + 1 + 4 + 2 = 15, and 15 plain steps.
         int[] expected = new int[20];
         Arrays.fill(expected, 1);
-        System.arraycopy(new int[] {1, 5, 3, 1, 4, 2}, 0, expected, 0, 6);
+        System.arraycopy(new int[] {5, 3, 1, 4, 2}, 0, expected, 0, 5);
         assertThat(steps.tokens()).containsExactly(expected);
         assertThat(steps.steps()).isEqualTo(stats.targetCalls());
         assertThat(Arrays.stream(steps.tokens()).sum()).isEqualTo(stats.generatedTokens());
@@ -132,7 +134,7 @@ class SpeculationStatsTest {
         GenerationStats stats =
                 generate(new ScriptedDrafter(new int[][] {{5, 5}}), 30, end).stats();
 
-        assertThat(stats.steps().tokens()).containsExactly(1, 2);
+        assertThat(stats.steps().tokens()).containsExactly(3);
         assertThat(stats.generatedTokens()).isEqualTo(3);
     }
 
@@ -144,6 +146,16 @@ class SpeculationStatsTest {
         steps.forEachInterTokenGap(gaps::add);
 
         assertThat(gaps).containsExactly(3L, 2L, 2L, 5L, 5L, 1L);
+    }
+
+    @Test
+    void tokens_the_prefill_settles_after_the_first_have_no_gap() {
+        StepTimeline steps = new StepTimeline(new long[] {10, 16}, new int[] {3, 2});
+        List<Long> gaps = new ArrayList<>();
+
+        steps.forEachInterTokenGap(gaps::add);
+
+        assertThat(gaps).containsExactly(0L, 0L, 3L, 3L);
     }
 
     @Test

@@ -49,6 +49,21 @@ class SpeculativeDecoderTest {
     }
 
     @Test
+    void the_prompts_own_call_verifies_a_draft_of_its_continuation() {
+        // The prompt's last token, 3, appeared earlier, followed by what the target writes after 3.
+        int[] prompt = {0, 3, ScriptedTargetModel.next(3), ScriptedTargetModel.next(ScriptedTargetModel.next(3)), 9, 3};
+        ScriptedTargetModel target = new ScriptedTargetModel(512);
+
+        Completion completion =
+                decoder(target, SpeculationSettings.DEFAULT).generate(GenerationRequest.greedy(prompt, 3));
+
+        assertThat(completion.tokenIds()).containsExactly(expected(3, 3));
+        assertThat(target.calls).isEqualTo(1);
+        assertThat(completion.stats().verifySteps()).isEqualTo(1);
+        assertThat(completion.stats().acceptedTokens()).isEqualTo(2);
+    }
+
+    @Test
     void max_tokens_is_exact_even_when_a_draft_could_run_past_it() {
         for (int maxTokens = 1; maxTokens < 40; maxTokens++) {
             Completion completion = decoder(

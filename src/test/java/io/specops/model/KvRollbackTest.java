@@ -53,6 +53,46 @@ class KvRollbackTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void rollbacks_while_the_cache_grows_past_its_first_buffers_match_a_fresh_run(
+            String name, Path directory, double tolerance) {
+        try (LoadedModel model = TestModels.load(directory)) {
+            int context = Math.min(model.target().contextLength(), 300);
+            int[] accepted = new int[context];
+            int length = 0;
+            float[] afterRollbacks;
+            try (TargetSequence speculative = model.target().openSequence()) {
+                // Steps of 1 token then a 9-token draft of which 3 are kept, in turn, then a second
+                // rollback straight after the first, until the cache has outgrown 64, 128 and 256 tokens.
+                int step = 0;
+                while (length + 10 < context - 1) {
+                    int[] input = new int[10];
+                    for (int i = 0; i < input.length; i++) {
+                        input[i] = 5 + (7 * (length + i) + step) % 300;
+                    }
+                    speculative.forward(input, 0, input.length, input.length);
+                    speculative.truncate(length + 6);
+                    speculative.truncate(length + 4);
+                    System.arraycopy(input, 0, accepted, length, 4);
+                    length += 4;
+                    step++;
+                }
+                assertThat(speculative.cachedTokens()).isEqualTo(length).isGreaterThan(256 - 10);
+                afterRollbacks = speculative.forward(new int[] {310}, 0, 1, 1);
+            }
+
+            float[] fresh;
+            try (TargetSequence plain = model.target().openSequence()) {
+                plain.forward(accepted, 0, length, 1);
+                fresh = plain.forward(new int[] {310}, 0, 1, 1);
+            }
+
+            assertThat(maxAbsoluteDifference(afterRollbacks, fresh)).isLessThan(tolerance);
+            assertThat(argMax(afterRollbacks)).isEqualTo(argMax(fresh));
+        }
+    }
+
     private static double maxAbsoluteDifference(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         double max = 0;
