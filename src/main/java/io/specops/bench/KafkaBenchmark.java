@@ -47,10 +47,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaBenchmark {
 
     /** A plain produce-to-consume round trip on the same broker, the floor under any overhead. */
-    public record RoundTripResult(int fetchMaxWaitMillis, int records, double p50Millis, double p95Millis) {}
+    public record RoundTripResult(
+            String phase, int fetchMaxWaitMillis, int records, double p50Millis, double p95Millis) {}
 
-    /** Produce-to-first-chunk time minus the engine's own time to first token, per request. */
+    /**
+     * Produce-to-first-chunk time minus the engine's own time to first token, per request.
+     *
+     * @param phase when it was measured: right after the worker started, or after {@link
+     *     #SETTLE_REQUESTS} more requests had run
+     */
     public record OverheadResult(
+            String phase,
             int requests,
             double overheadP50Millis,
             double overheadP95Millis,
@@ -70,6 +77,14 @@ public final class KafkaBenchmark {
             double queueP99Millis) {}
 
     private static final String GROUP = "spec-ops-bench";
+
+    /**
+     * Untimed sequential requests between the cold and the steady-state overhead measurement. The
+     * JIT compiles the hot paths of the broker, the worker and the client only after some thousands
+     * of calls: in paired runs on the 2-core machine the overhead of the first 100 requests after
+     * start was 3 to 4 times that after a few hundred more, which a long-running worker sees.
+     */
+    static final int SETTLE_REQUESTS = 300;
 
     private final String bootstrapServers;
     private final Path workDirectory;
@@ -143,7 +158,7 @@ public final class KafkaBenchmark {
         throw new TimeoutException("the " + members + " workers did not settle into one stable group in 2 minutes");
     }
 
-    public OverheadResult overhead(int requests)
+    public OverheadResult overhead(String phase, int requests)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         double[] overhead = new double[requests];
         double[] firstChunk = new double[requests];
@@ -160,6 +175,7 @@ public final class KafkaBenchmark {
             }
         }
         return new OverheadResult(
+                phase,
                 requests,
                 percentile(overhead, 50),
                 percentile(overhead, 95),
@@ -201,7 +217,7 @@ public final class KafkaBenchmark {
     }
 
     /** Sends records one at a time through a scratch topic and times each until it is consumed. */
-    public RoundTripResult roundTrip(int fetchMaxWaitMillis, int records)
+    public RoundTripResult roundTrip(String phase, int fetchMaxWaitMillis, int records)
             throws InterruptedException, ExecutionException, TimeoutException {
         String topic = "specops.bench.round-trip";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -244,7 +260,7 @@ public final class KafkaBenchmark {
                 }
             }
         }
-        return new RoundTripResult(fetchMaxWaitMillis, records, percentile(millis, 50), percentile(millis, 95));
+        return new RoundTripResult(phase, fetchMaxWaitMillis, records, percentile(millis, 50), percentile(millis, 95));
     }
 
     /** The whole Kafka benchmark against a fresh embedded broker; returns the markdown report. */
@@ -253,14 +269,17 @@ public final class KafkaBenchmark {
         Path work = Files.createTempDirectory("spec-ops-kafka-bench");
         List<ThroughputResult> throughput = new ArrayList<>();
         List<RoundTripResult> roundTrips = new ArrayList<>();
-        OverheadResult overhead;
+        List<OverheadResult> overhead = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
             TopicSetup.ensure(kafka.bootstrapServers(), Map.of(), Topics.defaults(), 6, (short) 1);
             KafkaBenchmark benchmark = new KafkaBenchmark(kafka.bootstrapServers(), work);
-            roundTrips.add(benchmark.roundTrip(500, 100));
-            roundTrips.add(benchmark.roundTrip(10, 100));
+            roundTrips.add(benchmark.roundTrip("fresh broker", 500, 100));
+            roundTrips.add(benchmark.roundTrip("fresh broker", 10, 100));
             List<WorkerProcess> workers = benchmark.startWorkers(1, 1);
-            overhead = benchmark.overhead(overheadRequests);
+            overhead.add(benchmark.overhead("cold: the first requests after the worker started", overheadRequests));
+            benchmark.overhead("settling, not reported", SETTLE_REQUESTS);
+            overhead.add(benchmark.overhead("steady: after " + SETTLE_REQUESTS + " more requests", overheadRequests));
+            roundTrips.add(benchmark.roundTrip("after the overhead runs, a worker idle", 10, 100));
             throughput.add(benchmark.throughput("1 process x 1 thread", 1, 1, throughputRequests, maxTokens));
             workers.forEach(WorkerProcess::close);
             workers = benchmark.startWorkers(2, 1);
@@ -284,24 +303,28 @@ public final class KafkaBenchmark {
     }
 
     static String markdown(
-            List<RoundTripResult> roundTrips, OverheadResult overhead, List<ThroughputResult> throughput) {
+            List<RoundTripResult> roundTrips, List<OverheadResult> overhead, List<ThroughputResult> throughput) {
         StringBuilder out = new StringBuilder();
         for (RoundTripResult r : roundTrips) {
             out.append(String.format(
-                    "Broker round trip (produce one record, consume it; fetch.max.wait.ms %d): p50 %.1f ms,"
+                    "Broker round trip, %s (produce one record, consume it; fetch.max.wait.ms %d): p50 %.1f ms,"
                             + " p95 %.1f ms over %d records%n",
-                    r.fetchMaxWaitMillis(), r.p50Millis(), r.p95Millis(), r.records()));
+                    r.phase(), r.fetchMaxWaitMillis(), r.p50Millis(), r.p95Millis(), r.records()));
         }
         out.append('\n');
-        out.append(String.format(
-                "Kafka overhead over %d sequential requests (produce to first chunk consumed, minus the engine's"
-                        + " time to first token): p50 %.1f ms, p95 %.1f ms (first chunk p50 %.1f ms, engine TTFT"
-                        + " p50 %.1f ms)%n%n",
-                overhead.requests(),
-                overhead.overheadP50Millis(),
-                overhead.overheadP95Millis(),
-                overhead.firstChunkP50Millis(),
-                overhead.engineTtftP50Millis()));
+        for (OverheadResult o : overhead) {
+            out.append(String.format(
+                    "Kafka overhead over %d sequential requests, %s (produce to first chunk consumed, minus the"
+                            + " engine's time to first token): p50 %.1f ms, p95 %.1f ms (first chunk p50 %.1f ms,"
+                            + " engine TTFT p50 %.1f ms)%n",
+                    o.requests(),
+                    o.phase(),
+                    o.overheadP50Millis(),
+                    o.overheadP95Millis(),
+                    o.firstChunkP50Millis(),
+                    o.engineTtftP50Millis()));
+        }
+        out.append('\n');
         out.append("| workers | requests | max tokens | requests/s | tokens/s | queue p50 ms | queue p95 ms"
                 + " | queue p99 ms |\n");
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
