@@ -3,6 +3,8 @@ package io.specops.bench;
 import io.specops.decoding.Completion;
 import io.specops.decoding.GenerationRequest;
 import io.specops.decoding.GenerationStats;
+import io.specops.decoding.TargetModel;
+import io.specops.decoding.TargetSequence;
 import io.specops.decoding.TokenStreamListener;
 import io.specops.decoding.VerifyCost;
 import io.specops.engine.Engine;
@@ -124,6 +126,88 @@ public final class DecodingBenchmark {
                 plainTotals.shareOutsideRuntime(),
                 plainRates,
                 speculativeRates);
+    }
+
+    /**
+     * How far the logits of verify passes stray from those of one-token passes over the same tokens.
+     *
+     * @param rows logit rows compared, one per token position after the first
+     * @param rowsDiffering rows in which at least one logit is not bit-for-bit the same
+     * @param largestDifference the largest absolute difference of one logit
+     * @param closestTopTwoGap the smallest gap between the two highest logits of a one-token pass on
+     *     this text: a greedy choice with a gap below {@code largestDifference} can go either way
+     */
+    public record LogitDriftResult(
+            int draftTokens, int rows, int rowsDiffering, double largestDifference, double closestTopTwoGap) {}
+
+    /**
+     * Decodes {@code tokens} greedy tokens after {@code prompt} one target call per token, then feeds
+     * the same tokens again after the same prefill, {@code draftTokens} per call as a verify pass
+     * does, and compares each position's logits with the one-token pass's. ONNX Runtime computes a
+     * row of a many-token call with other kernels, and so other rounding, than a one-token call.
+     */
+    public LogitDriftResult logitDrift(String prompt, int tokens, int draftTokens) {
+        TargetModel target = engine.model().target();
+        int vocab = target.vocabSize();
+        int[] promptIds = engine.encode(prompt);
+        int[] ids = Arrays.copyOf(promptIds, promptIds.length + tokens);
+        // oneToken[i]: the logits that chose generated token i.
+        float[][] oneToken = new float[tokens][];
+        double closestGap = Double.POSITIVE_INFINITY;
+        try (TargetSequence sequence = target.openSequence()) {
+            float[] logits = sequence.forward(ids, 0, promptIds.length, 1);
+            for (int i = 0; i < tokens; i++) {
+                oneToken[i] = logits;
+                int best = argmax(logits, 0, vocab);
+                ids[promptIds.length + i] = best;
+                closestGap = Math.min(closestGap, logits[best] - secondHighest(logits, best, vocab));
+                if (i + 1 < tokens) {
+                    logits = sequence.forward(ids, promptIds.length + i, 1, 1);
+                }
+            }
+        }
+        int rows = 0;
+        int differing = 0;
+        double largest = 0;
+        try (TargetSequence sequence = target.openSequence()) {
+            sequence.forward(ids, 0, promptIds.length, 1);
+            // A call over generated tokens [from, from + draftTokens) gives the logits that chose the
+            // tokens after each of them.
+            for (int from = 0; from + draftTokens < tokens; from += draftTokens) {
+                float[] logits = sequence.forward(ids, promptIds.length + from, draftTokens, draftTokens);
+                for (int row = 0; row < draftTokens; row++) {
+                    float[] expected = oneToken[from + row + 1];
+                    double rowLargest = 0;
+                    for (int j = 0; j < vocab; j++) {
+                        rowLargest = Math.max(rowLargest, Math.abs(logits[row * vocab + j] - expected[j]));
+                    }
+                    rows++;
+                    differing += rowLargest > 0 ? 1 : 0;
+                    largest = Math.max(largest, rowLargest);
+                }
+            }
+        }
+        return new LogitDriftResult(draftTokens, rows, differing, largest, closestGap);
+    }
+
+    private static int argmax(float[] logits, int from, int count) {
+        int best = from;
+        for (int j = from + 1; j < from + count; j++) {
+            if (logits[j] > logits[best]) {
+                best = j;
+            }
+        }
+        return best - from;
+    }
+
+    private static float secondHighest(float[] logits, int best, int vocab) {
+        float second = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            if (j != best && logits[j] > second) {
+                second = logits[j];
+            }
+        }
+        return second;
     }
 
     public VerifyCostResult verifyCost(int maxDraftTokens, int costRounds) {

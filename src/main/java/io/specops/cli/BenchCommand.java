@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.specops.bench.BenchChart;
 import io.specops.bench.DecodingBenchmark;
+import io.specops.bench.DecodingBenchmark.LogitDriftResult;
 import io.specops.bench.DecodingBenchmark.VerifyCostResult;
 import io.specops.bench.DecodingBenchmark.WorkloadResult;
 import io.specops.bench.KafkaBenchmark;
@@ -114,9 +115,11 @@ final class BenchCommand implements Callable<Integer> {
                 results.add(benchmark.run(workload));
             }
             VerifyCostResult cost = benchmark.verifyCost(engine.verifyCost().maxDraftTokens(), 30);
+            LogitDriftResult drift =
+                    benchmark.logitDrift(Workloads.storyOpeners().get(0), 256, 8);
             Map<String, Object> machine = machine(engine);
-            System.out.print(markdown(results, cost, machine));
-            write(results, cost, machine);
+            System.out.print(markdown(results, cost, machine) + markdown(drift));
+            write(results, cost, drift, machine);
         }
         if (chart != null) {
             drawChart();
@@ -196,7 +199,21 @@ final class BenchCommand implements Callable<Integer> {
         return out.toString();
     }
 
-    private void write(List<WorkloadResult> results, VerifyCostResult cost, Map<String, Object> machine)
+    static String markdown(LogitDriftResult drift) {
+        return String.format(
+                "%nVerify passes of %d tokens against one-token passes over the same %d positions: %d rows differ"
+                        + " in some logit, by at most %.2g; the closest top-two gap of the one-token passes was"
+                        + " %.2g. Where plain decoding's top two logits are closer than such a difference,"
+                        + " speculative and plain greedy decoding can choose different tokens.%n",
+                drift.draftTokens(),
+                drift.rows(),
+                drift.rowsDiffering(),
+                drift.largestDifference(),
+                drift.closestTopTwoGap());
+    }
+
+    private void write(
+            List<WorkloadResult> results, VerifyCostResult cost, LogitDriftResult drift, Map<String, Object> machine)
             throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("time", Instant.now().toString());
@@ -204,6 +221,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("rounds", rounds);
         report.put("workloads", results);
         report.put("verify_cost", cost);
+        report.put("logit_drift", drift);
         Files.createDirectories(outDirectory);
         Path file = outDirectory.resolve("decoding.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
