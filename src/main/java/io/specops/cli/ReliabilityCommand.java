@@ -58,6 +58,12 @@ final class ReliabilityCommand implements Callable<Integer> {
     @Option(names = "--good-prompts", defaultValue = "1000", description = "Good prompts of the bad-input case.")
     int goodPrompts;
 
+    @Option(
+            names = "--pairs",
+            defaultValue = "3",
+            description = "Clean and mixed runs of the bad-input case, compared by their medians.")
+    int pairs;
+
     @Option(names = "--bad-per-kind", defaultValue = "11", description = "Bad records of each kind (9 kinds).")
     int badPerKind;
 
@@ -148,7 +154,7 @@ final class ReliabilityCommand implements Callable<Integer> {
                                 bootstrap,
                                 engine,
                                 run.resolve("bad-input"),
-                                new BadInputCase.Settings(seed, 2, goodPrompts, badPerKind, maxTokens, 0.10));
+                                new BadInputCase.Settings(seed, 2, goodPrompts, badPerKind, maxTokens, 0.10, pairs));
                     case "sigterm" ->
                         SigtermCase.run(
                                 bootstrap,

@@ -26,7 +26,7 @@ class BadInputCaseTest {
                     kafka.bootstrapServers(),
                     engine,
                     directory.resolve("workers"),
-                    new BadInputCase.Settings(11, 2, 60, 2, 32, 0.5));
+                    new BadInputCase.Settings(11, 2, 60, 2, 32, 0.5, 1));
             System.out.print(result.text());
 
             Verifier.Report report = result.report();
