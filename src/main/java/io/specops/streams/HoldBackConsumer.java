@@ -38,11 +38,13 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  *       {@code TaskManager.resumePollingForPartitionsWithAvailableSpace}, at the top of every loop
  *       of the stream thread, resumes it once the queue has room. Pauses pass through; the resume
  *       skips a held partition, whose records stay on the broker until it is released.
- *   <li>{@code TaskManager.handleRebalanceComplete} pauses the whole assignment after a rebalance,
- *       and {@code transitRestoredTaskToRunning} resumes a task's input partitions once its stores
- *       are restored. A held partition belongs to a running task, which keeps it across a
- *       cooperative rebalance; it stays paused there, as it should. A task that is closed or
- *       revoked drops its hold first ({@link #forget}), so a later owner's resume goes through.
+ *   <li>{@code TaskManager.handleRebalanceComplete} pauses the partitions of tasks not initialized
+ *       yet after a rebalance, and {@code transitRestoredTaskToRunning} resumes a task's input
+ *       partitions once its stores are restored, right after its processors' {@code init}, which
+ *       may hold the partition back already; the resume skips it then. A held partition belongs to
+ *       a running task, and a cooperative rebalance that leaves the task here leaves the partition
+ *       paused, as it should. A task that is closed or revoked drops its hold first
+ *       ({@link #forget}), so the resume of its next owner goes through.
  *   <li>{@code StreamTask.addPartitionsForOffsetReset} pauses partitions whose offsets must be
  *       reset during restoration, before the processors of the task exist, so before any hold.
  *   <li>Nothing in Kafka Streams reads {@code paused()} of the main consumer (the changelog reader
