@@ -69,7 +69,9 @@ import org.slf4j.MDC;
  * partition on the stream thread's main consumer (see {@link PartitionHold}), and releases it once
  * fewer wait. The rest of a burst stays on the topic, where the consumer lag shows it and another
  * worker can take it. Records fetched before the hold began are still taken on, so the bound is soft:
- * up to one poll ({@code max.poll.records}) beyond it, plus whatever Kafka Streams had buffered.
+ * the rest of the poll that reached it ({@code max.poll.records} at most), plus whatever Kafka Streams
+ * had buffered. A task that had no record in that poll holds back at its next record or punctuation,
+ * so in the worst case one more poll's records of such partitions get in first.
  */
 final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
