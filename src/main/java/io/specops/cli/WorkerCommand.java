@@ -64,6 +64,7 @@ final class WorkerCommand implements Callable<Integer> {
                                 streams::metrics, () -> streams.state().name()))
                 .start();
         metrics.bindRunningGenerations(worker.counters().running::get);
+        metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
         metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

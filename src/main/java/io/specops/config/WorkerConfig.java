@@ -14,6 +14,14 @@ import java.util.Map;
  *   <li>{@code worker.id} (host name and process id): names the worker in metrics records and logs
  *   <li>{@code worker.state.dir} (state): Kafka Streams' state directory (the in-flight store)
  *   <li>{@code worker.generation.threads} (cores / intra-op threads): generations run at once
+ *   <li>{@code worker.max.waiting.prompts} (4 x generation threads, at least 1): prompts taken on and
+ *       not yet started, over all the worker's partitions. At this many the worker stops fetching
+ *       prompts until some start, so a backlog stays on the topic, where the consumer lag shows it
+ *       to the autoscalers and another worker can take it, instead of in this worker's heap and
+ *       in-flight store. Four per thread keep a thread that frees up supplied while the next
+ *       prompts are fetched (a fetch waits up to 10 ms, a generation takes longer). The bound is
+ *       soft: prompts fetched before the worker stopped are still taken on, up to one poll
+ *       ({@code max.poll.records}, 100) more
  *   <li>{@code worker.chunk.tokens} (16): a chunk is sent once it holds this many tokens
  *   <li>{@code worker.chunk.interval.ms} (50): or once this long has passed since the previous chunk
  *   <li>{@code worker.punctuate.ms} (2): how often finished output is forwarded
@@ -39,6 +47,7 @@ public record WorkerConfig(
         String workerId,
         Path stateDirectory,
         int generationThreads,
+        int maxWaitingPrompts,
         int chunkTokens,
         Duration chunkInterval,
         Duration punctuateInterval,
@@ -62,12 +71,15 @@ public record WorkerConfig(
 
     static WorkerConfig read(ConfigReader reader, int intraOpThreads) {
         int cores = Runtime.getRuntime().availableProcessors();
+        int generationThreads =
+                reader.integer("worker.generation.threads", Math.max(1, cores / intraOpThreads), 1, 256);
         return new WorkerConfig(
                 reader.withPrefix("kafka."),
                 reader.string("worker.application.id", "spec-ops"),
                 reader.string("worker.id", defaultWorkerId()),
                 Path.of(reader.string("worker.state.dir", "state")),
-                reader.integer("worker.generation.threads", Math.max(1, cores / intraOpThreads), 1, 256),
+                generationThreads,
+                reader.integer("worker.max.waiting.prompts", 4 * generationThreads, 1, 1_000_000),
                 reader.integer("worker.chunk.tokens", 16, 1, 4096),
                 Duration.ofMillis(reader.integer("worker.chunk.interval.ms", 50, 1, 60_000)),
                 Duration.ofMillis(reader.integer("worker.punctuate.ms", 2, 1, 10_000)),

@@ -54,6 +54,13 @@ public final class MetricNames {
     public static final String PROMPTS_DEAD_LETTERED = PREFIX + ".prompts.dead.lettered";
     /** Generations running on the decoding threads now. */
     public static final String REQUESTS_RUNNING = PREFIX + ".requests.running";
+    /**
+     * Prompts taken on and waiting for a decoding thread now (vLLM: num_requests_waiting); the worker
+     * stops fetching prompts while {@code worker.max.waiting.prompts} wait.
+     */
+    public static final String REQUESTS_WAITING = PREFIX + ".requests.waiting";
+    /** Prompt partitions the worker does not fetch now because enough prompts wait. */
+    public static final String PROMPT_PARTITIONS_HELD_BACK = PREFIX + ".prompt.partitions.held.back";
 
     /** Verify steps that checked a draft (vLLM: spec_decode_num_drafts). */
     public static final String SPEC_DECODE_DRAFTS = PREFIX + ".spec.decode.drafts";

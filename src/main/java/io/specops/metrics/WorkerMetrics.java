@@ -36,6 +36,7 @@ import org.apache.kafka.common.MetricName;
  * new Worker(config, engine, metrics.observer(), streams ->
  *         metrics.bindKafkaStreams(streams::metrics, () -> streams.state().name()));
  * metrics.bindRunningGenerations(worker.counters().running::get);
+ * metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
  * metrics.bindNgramStore(table::size, table::lookups, table::hits);
  * }</pre>
  *
@@ -124,6 +125,21 @@ public final class WorkerMetrics implements AutoCloseable {
         Gauge.builder(MetricNames.REQUESTS_RUNNING, running, LongSupplier::getAsLong)
                 .description("Generations running on the decoding threads now")
                 // A gauge holds its object weakly, and nothing else holds this method reference.
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * @param waiting prompts taken on and not yet started now
+     * @param heldBackPartitions prompt partitions not fetched now because enough prompts wait
+     */
+    public void bindWaitingPrompts(LongSupplier waiting, LongSupplier heldBackPartitions) {
+        Gauge.builder(MetricNames.REQUESTS_WAITING, waiting, LongSupplier::getAsLong)
+                .description("Prompts taken on and waiting for a decoding thread")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(MetricNames.PROMPT_PARTITIONS_HELD_BACK, heldBackPartitions, LongSupplier::getAsLong)
+                .description("Prompt partitions not fetched now because enough prompts wait")
                 .strongReference(true)
                 .register(registry);
     }

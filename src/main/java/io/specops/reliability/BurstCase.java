@@ -19,9 +19,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reliability case 7: a burst of prompts, all sent at once to a group of worker processes with a heap
@@ -30,16 +39,25 @@ import java.util.regex.Pattern;
  * case samples each worker's {@code /metrics} (heap in use, prompts accepted and answered) and
  * {@code /proc/<pid>/status} (resident set) while the burst runs, and reports queue-time percentiles.
  *
- * <p>It also measures what the backlog costs: a worker takes on every prompt it polls (the
- * in-flight store and an in-memory queue hold it until it is answered), so a burst is held by the
- * workers, not by the topic. A class histogram of the live heap is taken twice through {@code
- * jcmd}, once when every prompt has been taken on and once after the burst, to count the waiting
- * prompts on the heap and what each holds there.
+ * <p>It also checks where the burst waits. A worker takes on at most {@code
+ * worker.max.waiting.prompts} ahead of its decoding threads (plus the records of one poll it had
+ * fetched already), so the rest must stay on the topic: each worker's backlog (taken on, not yet
+ * answered) must stay within that bound, and the consumer group's lag on the prompts topic, as an
+ * autoscaler reads it from the broker (committed offsets against end offsets), must still be above
+ * zero {@link #LAG_GRACE} after the last prompt was acknowledged, when a worker without the bound
+ * has long taken on and committed every prompt. A class histogram of the live heap is taken twice
+ * through {@code jcmd}, once when every prompt has been taken on and once after the burst, to count
+ * the waiting prompts on the heap and what each holds there.
  */
 public final class BurstCase {
 
     private static final Pattern METRICS_PORT = Pattern.compile("/health/ready on port (\\d+)");
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(250);
+    /**
+     * Twice the worker's {@code commit.interval.ms}: by then an unbounded worker has committed the
+     * offset of every prompt it was sent, so lag seen later is lag the worker left on the topic.
+     */
+    static final Duration LAG_GRACE = Duration.ofSeconds(2);
 
     /**
      * @param heapLimit the workers' {@code -Xmx}, for example {@code 307m} (the heap share of the
@@ -70,7 +88,11 @@ public final class BurstCase {
             long peakRssBytes,
             long highWaterRssBytes,
             long peakBacklog,
+            long peakRecordsLag,
             int samples) {}
+
+    /** The consumer group's lag on the prompts topic as the broker has it, over the burst. */
+    record Lag(long peak, long lastPositiveAfterSendMillis, int samples) {}
 
     private BurstCase() {}
 
@@ -86,6 +108,12 @@ public final class BurstCase {
         workerSettings.put("worker.generation.threads", "1");
         workerSettings.put("metrics.port", "0"); // each worker picks a free port and logs it
         workerSettings.putAll(settings.workerSettings());
+        int generationThreads = Integer.parseInt(workerSettings.get("worker.generation.threads"));
+        int maxWaitingPrompts = Integer.parseInt(
+                workerSettings.getOrDefault("worker.max.waiting.prompts", Integer.toString(4 * generationThreads)));
+        int pollRecords = Integer.parseInt(workerSettings.getOrDefault("kafka.consumer.max.poll.records", "100"));
+        // Waiting, plus one poll fetched before the hold began, plus the generations running.
+        long backlogBound = (long) maxWaitingPrompts + pollRecords + generationThreads;
         List<String> lines = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (WorkerFleet fleet = new WorkerFleet(
@@ -99,7 +127,13 @@ public final class BurstCase {
             Map<String, Sampler> samplers = new LinkedHashMap<>();
             for (String id : fleet.ids()) {
                 fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
-                samplers.put(id, new Sampler(id, fleet.pid(id), metricsPort(fleet, id)));
+                samplers.put(
+                        id,
+                        new Sampler(
+                                id,
+                                fleet.pid(id),
+                                metricsPort(fleet, id),
+                                topics.topics().prompts()));
             }
             Thread.sleep(2000); // settle after the first rebalance, then take the idle figures
             for (Sampler sampler : samplers.values()) {
@@ -112,10 +146,18 @@ public final class BurstCase {
                 thread.start();
                 threads.add(thread);
             }
+            LagSampler lagSampler = new LagSampler(
+                    bootstrapServers,
+                    workerSettings.get("worker.application.id"),
+                    topics.topics().prompts());
+            Thread lagThread = new Thread(lagSampler, "burst-lag-sampler");
+            lagThread.setDaemon(true);
+            lagThread.start();
 
             long sendStart = System.nanoTime();
             driver.send(prompts);
             long sentMillis = (System.nanoTime() - sendStart) / 1_000_000;
+            lagSampler.sendEnded(System.nanoTime());
             // The backlog is largest once every prompt is taken on: then the live heap holds all of it.
             Map<String, LiveHeap> withBacklog = new HashMap<>();
             awaitAccepted(samplers.values(), prompts.size(), Duration.ofMinutes(2));
@@ -127,9 +169,11 @@ public final class BurstCase {
             boolean done = progress.await(ids, ids.size(), Duration.ofMinutes(30));
             long burstMillis = (System.nanoTime() - sendStart) / 1_000_000;
             samplers.values().forEach(Sampler::stop);
+            lagSampler.stop();
             for (Thread thread : threads) {
                 thread.join(5_000);
             }
+            lagThread.join(10_000);
             Map<String, LiveHeap> after = new HashMap<>();
             for (Sampler sampler : samplers.values()) {
                 after.put(
@@ -169,6 +213,10 @@ public final class BurstCase {
                 if (memory.peakHeapBytes() >= memory.heapMaxBytes()) {
                     failures.add(memory.worker() + ": heap in use reached its maximum");
                 }
+                if (memory.peakBacklog() > backlogBound) {
+                    failures.add(memory.worker() + ": backlog peak " + memory.peakBacklog() + " above the bound "
+                            + backlogBound);
+                }
                 if (memory.highWaterRssBytes() >= settings.rssLimitBytes()) {
                     failures.add(memory.worker() + ": resident set " + mib(memory.highWaterRssBytes())
                             + " reached the limit " + mib(settings.rssLimitBytes()));
@@ -178,6 +226,23 @@ public final class BurstCase {
                         withBacklog.get(sampler.worker),
                         after.get(sampler.worker),
                         memory.heapMaxBytes()));
+            }
+            Lag lag = lagSampler.lag();
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "backlog bound per worker: %d (worker.max.waiting.prompts %d + max.poll.records %d + %d running);"
+                            + " consumer lag on the prompts topic (committed to end offsets): peak %d, last above"
+                            + " zero %.1f s after the send ended (%d samples)",
+                    backlogBound,
+                    maxWaitingPrompts,
+                    pollRecords,
+                    generationThreads,
+                    lag.peak(),
+                    lag.lastPositiveAfterSendMillis() / 1000.0,
+                    lag.samples()));
+            if (lag.lastPositiveAfterSendMillis() < LAG_GRACE.toMillis()) {
+                failures.add("no consumer lag seen " + LAG_GRACE.toSeconds() + " s after the send ended: the workers"
+                        + " took the burst off the topic");
             }
             List<String> alive = fleet.alive();
             if (alive.size() != settings.workers()) {
@@ -203,7 +268,7 @@ public final class BurstCase {
                 Locale.ROOT,
                 "%s: heap in use idle %s, peak %s of max %s (%.0f%%); resident set idle %s, peak sampled %s,"
                         + " high-water mark %s of limit %s (%.0f%%); backlog (accepted, not yet answered) peak %d;"
-                        + " %d samples",
+                        + " records-lag it reported on the prompts topic, peak %d; %d samples",
                 memory.worker(),
                 mib(memory.idleHeapBytes()),
                 mib(memory.peakHeapBytes()),
@@ -215,6 +280,7 @@ public final class BurstCase {
                 mib(settings.rssLimitBytes()),
                 100.0 * memory.highWaterRssBytes() / settings.rssLimitBytes(),
                 memory.peakBacklog(),
+                memory.peakRecordsLag(),
                 memory.samples());
     }
 
@@ -232,18 +298,22 @@ public final class BurstCase {
             return worker + ": live heap not measured (no jcmd in this JDK, or it could not attach)";
         }
         long waiting = withBacklog.generations() - after.generations();
-        long perPromptBytes = 0;
-        if (waiting > 0) {
-            for (Map.Entry<String, long[]> type : withBacklog.classes().entrySet()) {
-                long[] before = type.getValue();
-                long[] later = after.classes().getOrDefault(type.getKey(), new long[2]);
-                double ratio = (before[0] - later[0]) / (double) waiting;
-                if (!type.getKey().startsWith("[") && ratio > 0.95 && ratio < 1.05) {
-                    perPromptBytes += before[1] - later[1];
-                }
-            }
-            perPromptBytes /= waiting;
+        if (waiting <= 0) {
+            // With the bound on waiting prompts the last prompts are taken on near the end of the burst.
+            return worker + ": live heap (jcmd GC.class_histogram) " + mib(withBacklog.bytes()) + " once every prompt"
+                    + " was taken on, " + mib(after.bytes()) + " after the burst; no prompt was waiting then, so"
+                    + " the heap per waiting prompt is not measured";
         }
+        long perPromptBytes = 0;
+        for (Map.Entry<String, long[]> type : withBacklog.classes().entrySet()) {
+            long[] before = type.getValue();
+            long[] later = after.classes().getOrDefault(type.getKey(), new long[2]);
+            double ratio = (before[0] - later[0]) / (double) waiting;
+            if (!type.getKey().startsWith("[") && ratio > 0.95 && ratio < 1.05) {
+                perPromptBytes += before[1] - later[1];
+            }
+        }
+        perPromptBytes /= waiting;
         String heapFull = perPromptBytes <= 0
                 ? "n/a"
                 : String.format(Locale.ROOT, "%,d", (heapMaxBytes - after.bytes()) / perPromptBytes);
@@ -339,6 +409,7 @@ public final class BurstCase {
         final String worker;
         final long pid;
         final int port;
+        private final String promptsTopic;
         private volatile boolean running = true;
         volatile long lastAccepted;
         private long heapMax = -1;
@@ -347,12 +418,14 @@ public final class BurstCase {
         private long peakHeap;
         private long peakRss;
         private long peakBacklog;
+        private long peakRecordsLag;
         private int samples;
 
-        Sampler(String worker, long pid, int port) {
+        Sampler(String worker, long pid, int port, String promptsTopic) {
             this.worker = worker;
             this.pid = pid;
             this.port = port;
+            this.promptsTopic = promptsTopic;
         }
 
         synchronized void sampleIdle() throws IOException {
@@ -374,6 +447,7 @@ public final class BurstCase {
                         peakHeap = Math.max(peakHeap, heap);
                         peakRss = Math.max(peakRss, rss);
                         peakBacklog = Math.max(peakBacklog, backlog(metrics));
+                        peakRecordsLag = Math.max(peakRecordsLag, recordsLag(metrics, promptsTopic));
                         samples++;
                     }
                 } catch (IOException e) {
@@ -407,8 +481,100 @@ public final class BurstCase {
                     peakRss,
                     Math.max(highWater, peakRss),
                     peakBacklog,
+                    peakRecordsLag,
                     samples);
         }
+    }
+
+    /**
+     * Samples the consumer group's lag on the prompts topic every {@link #SAMPLE_EVERY}, as KEDA's
+     * Kafka scaler reads it: end offsets less committed offsets (none committed counts as 0), summed.
+     */
+    static final class LagSampler implements Runnable {
+        private final String bootstrapServers;
+        private final String group;
+        private final String topic;
+        private volatile boolean running = true;
+        private volatile long sendEndedNanos = Long.MAX_VALUE;
+        private long peak;
+        private long lastPositiveAfterSendMillis = -1;
+        private int samples;
+
+        LagSampler(String bootstrapServers, String group, String topic) {
+            this.bootstrapServers = bootstrapServers;
+            this.group = group;
+            this.topic = topic;
+        }
+
+        void sendEnded(long nanos) {
+            sendEndedNanos = nanos;
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < CaseTopics.PARTITIONS; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                while (running) {
+                    try {
+                        long lag = lag(admin, latest);
+                        long now = System.nanoTime();
+                        synchronized (this) {
+                            peak = Math.max(peak, lag);
+                            if (lag > 0 && now > sendEndedNanos) {
+                                lastPositiveAfterSendMillis = (now - sendEndedNanos) / 1_000_000;
+                            }
+                            samples++;
+                        }
+                    } catch (ExecutionException | TimeoutException | KafkaException e) {
+                        // A sample the broker did not answer in time is skipped.
+                    }
+                    Thread.sleep(SAMPLE_EVERY.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private long lag(Admin admin, Map<TopicPartition, OffsetSpec> latest)
+                throws ExecutionException, TimeoutException, InterruptedException {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+            long lag = 0;
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                lag += Math.max(0, end.getValue().offset() - (offset == null ? 0 : offset.offset()));
+            }
+            return lag;
+        }
+
+        synchronized Lag lag() {
+            return new Lag(peak, lastPositiveAfterSendMillis, samples);
+        }
+    }
+
+    /** The consumer's {@code records-lag} on {@code topic} as a worker exports it, summed over partitions. */
+    private static long recordsLag(Map<String, Double> metrics, String topic) {
+        String name = MetricNames.prometheusName(MetricNames.KAFKA_CONSUMER_RECORDS_LAG, MetricNames.Kind.GAUGE) + "{";
+        String label = "topic=\"" + topic + "\"";
+        double total = 0;
+        for (Map.Entry<String, Double> series : metrics.entrySet()) {
+            if (series.getKey().startsWith(name)
+                    && series.getKey().contains(label)
+                    && !series.getValue().isNaN()) {
+                total += series.getValue();
+            }
+        }
+        return (long) total;
     }
 
     private static String accepted() {

@@ -14,7 +14,8 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 
 /**
  * Creates Kafka Streams' clients as its defaults would, and remembers each stream thread's main
- * consumer so that a processor can read the consumer-group generation its task was assigned in.
+ * consumer so that a processor can read the consumer-group generation its task was assigned in, and
+ * hold back its input partition while the worker has enough prompts waiting ({@link HoldBackConsumer}).
  *
  * <p>The broker raises the generation at every rebalance, and a task only changes owner through a
  * rebalance, so a later owner of a task always sees a higher generation than any earlier owner.
@@ -29,7 +30,7 @@ final class GroupGenerations implements KafkaClientSupplier {
     /** Kafka Streams names a stream thread's main consumer after the thread, with this suffix. */
     private static final String MAIN_CONSUMER_SUFFIX = "-consumer";
 
-    private final Map<String, Consumer<byte[], byte[]>> mainConsumers = new ConcurrentHashMap<>();
+    private final Map<String, HoldBackConsumer> mainConsumers = new ConcurrentHashMap<>();
 
     @Override
     public Admin getAdmin(Map<String, Object> config) {
@@ -43,7 +44,7 @@ final class GroupGenerations implements KafkaClientSupplier {
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        Consumer<byte[], byte[]> consumer = newConsumer(config);
+        HoldBackConsumer consumer = new HoldBackConsumer(newConsumer(config));
         mainConsumers.put(String.valueOf(config.get(ConsumerConfig.CLIENT_ID_CONFIG)), consumer);
         return consumer;
     }
@@ -63,9 +64,21 @@ final class GroupGenerations implements KafkaClientSupplier {
      * on a stream thread (from a processor's {@code init}): the consumer belongs to that thread.
      */
     int currentGeneration() {
-        Consumer<byte[], byte[]> consumer =
-                mainConsumers.get(Thread.currentThread().getName() + MAIN_CONSUMER_SUFFIX);
+        HoldBackConsumer consumer = currentMainConsumer();
         return consumer == null ? UNKNOWN : consumer.groupMetadata().generationId();
+    }
+
+    /**
+     * What holds back the calling stream thread's input partitions, or {@link PartitionHold#NONE}.
+     * Call it on a stream thread, and use the result only there.
+     */
+    PartitionHold currentPartitionHold() {
+        HoldBackConsumer consumer = currentMainConsumer();
+        return consumer == null ? PartitionHold.NONE : consumer;
+    }
+
+    private HoldBackConsumer currentMainConsumer() {
+        return mainConsumers.get(Thread.currentThread().getName() + MAIN_CONSUMER_SUFFIX);
     }
 
     private static Consumer<byte[], byte[]> newConsumer(Map<String, Object> config) {

@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -61,6 +63,15 @@ import org.slf4j.MDC;
  *
  * <p>A prompt starts when a decoding thread is free; prompts of one session run one after another,
  * in arrival order.
+ *
+ * <p>The worker takes on only so many prompts ahead of its decoding threads: while the prompts
+ * waiting in all its tasks number {@code maxWaitingPrompts} or more, each task holds back its prompt
+ * partition on the stream thread's main consumer (see {@link PartitionHold}), and releases it once
+ * fewer wait. The rest of a burst stays on the topic, where the consumer lag shows it and another
+ * worker can take it. Records fetched before the hold began are still taken on, so the bound is soft:
+ * the rest of the poll that reached it ({@code max.poll.records} at most), plus whatever Kafka Streams
+ * had buffered. A task that had no record in that poll holds back at its next record or punctuation,
+ * so in the worst case one more poll's records of such partitions get in first.
  */
 final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -74,6 +85,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final RequestObserver observer;
     private final BooleanSupplier draining;
     private final IntSupplier groupGeneration;
+    private final Supplier<PartitionHold> partitionHolds;
 
     /** Accepted, not started, in arrival order. */
     private final Deque<RunningGeneration> waiting = new ArrayDeque<>();
@@ -91,6 +103,10 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private KeyValueStore<String, byte[]> inFlight;
     private KeyValueStore<String, Long> answered;
     private int taskGeneration;
+    private PartitionHold partitionHold = PartitionHold.NONE;
+    private TopicPartition promptPartition;
+    /** Whether this task's prompt partition is held back now. */
+    private boolean heldBack;
 
     PromptProcessor(
             WorkerSettings settings,
@@ -100,7 +116,8 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             WorkerCounters counters,
             RequestObserver observer,
             BooleanSupplier draining,
-            IntSupplier groupGeneration) {
+            IntSupplier groupGeneration,
+            Supplier<PartitionHold> partitionHolds) {
         this.settings = settings;
         this.parser = parser;
         this.generator = generator;
@@ -109,6 +126,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.observer = observer;
         this.draining = draining;
         this.groupGeneration = groupGeneration;
+        this.partitionHolds = partitionHolds;
     }
 
     @Override
@@ -117,6 +135,11 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.inFlight = context.getStateStore(WorkerTopology.IN_FLIGHT_STORE);
         this.answered = context.getStateStore(WorkerTopology.ANSWERED_STORE);
         this.taskGeneration = groupGeneration.getAsInt();
+        // Init runs on the stream thread that owns the task, so this is that thread's consumer.
+        this.partitionHold = partitionHolds.get();
+        // The prompts source is the only input of this task's sub-topology: one partition, the task's.
+        this.promptPartition =
+                new TopicPartition(settings.topics().prompts(), context.taskId().partition());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> punctuate());
         context.schedule(settings.ngramFlushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> forwardNgramDeltas());
         Duration pruneEvery = settings.answeredRetention().dividedBy(10);
@@ -137,7 +160,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             InFlightEntry entry = InFlightEntry.fromBytes(stored.value).rerun(taskGeneration);
             if (parser.parse(entry.promptValue()) instanceof PromptParser.Accepted accepted) {
                 inFlight.put(stored.key, entry.toBytes());
-                waiting.add(new RunningGeneration(accepted.request(), entry));
+                enqueue(new RunningGeneration(accepted.request(), entry));
                 counters.resumed.incrementAndGet();
             } else {
                 log.warn("Dropping in-flight entry {} that no longer validates", stored.key);
@@ -153,6 +176,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             observer.resumed(entries.size());
         }
         startWaiting();
+        holdBackOrRelease();
     }
 
     @Override
@@ -181,8 +205,36 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     request.requestId(),
                     System.currentTimeMillis() - record.timestamp());
         }
-        waiting.add(new RunningGeneration(request, entry));
+        enqueue(new RunningGeneration(request, entry));
         startWaiting();
+        // Checked here as well as in the punctuator: the next poll may come before the next punctuation.
+        holdBackOrRelease();
+    }
+
+    private void enqueue(RunningGeneration generation) {
+        waiting.add(generation);
+        counters.waiting.incrementAndGet();
+    }
+
+    /**
+     * Holds back this task's prompt partition while the worker has {@code maxWaitingPrompts} or more
+     * prompts waiting, and releases it once fewer wait. The count is the worker's, not the task's, so
+     * that the bound holds whatever number of partitions the worker owns.
+     */
+    private void holdBackOrRelease() {
+        long waitingPrompts = counters.waiting.get();
+        boolean enough = waitingPrompts >= settings.maxWaitingPrompts();
+        if (enough && !heldBack) {
+            partitionHold.holdBack(promptPartition);
+            heldBack = true;
+            counters.heldBackPartitions.incrementAndGet();
+            log.debug("Holding back {}: {} prompts wait", promptPartition, waitingPrompts);
+        } else if (!enough && heldBack) {
+            partitionHold.release(promptPartition);
+            heldBack = false;
+            counters.heldBackPartitions.decrementAndGet();
+            log.debug("Released {}: {} prompts wait", promptPartition, waitingPrompts);
+        }
     }
 
     private void reject(Record<byte[], byte[]> record, PromptParser.Rejected rejected) {
@@ -236,6 +288,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             }
             busyOrderingKeys.add(generation.request.orderingKey());
             it.remove();
+            counters.waiting.decrementAndGet();
             running.put(generation.request.requestId(), generation);
             try {
                 decodingThreads.execute(() -> decode(generation));
@@ -282,6 +335,7 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             }
         }
         startWaiting();
+        holdBackOrRelease();
     }
 
     /**
@@ -428,7 +482,15 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
             generation.cancel();
         }
         running.clear();
+        counters.waiting.addAndGet(-waiting.size());
         waiting.clear();
         busyOrderingKeys.clear();
+        if (heldBack) {
+            // Not resumed: the task is closing, and the task that takes the partition next, on this worker or
+            // another, resumes it once its stores are restored.
+            partitionHold.forget(promptPartition);
+            heldBack = false;
+            counters.heldBackPartitions.decrementAndGet();
+        }
     }
 }

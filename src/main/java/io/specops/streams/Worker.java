@@ -66,6 +66,7 @@ public final class Worker implements AutoCloseable {
                 config.chunkInterval(),
                 config.punctuateInterval(),
                 config.generationThreads(),
+                config.maxWaitingPrompts(),
                 config.answeredRetention(),
                 config.ngramFlushInterval(),
                 engine.defaultMode(),
@@ -84,7 +85,8 @@ public final class Worker implements AutoCloseable {
                         observer,
                         engine.ngrams(),
                         draining::get,
-                        clients::currentGeneration),
+                        clients::currentGeneration,
+                        clients::currentPartitionHold),
                 properties,
                 clients);
         streams.setGlobalStateRestoreListener(new StoreRestoreLog());

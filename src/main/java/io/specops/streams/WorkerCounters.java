@@ -12,6 +12,10 @@ public final class WorkerCounters {
     public final AtomicLong resumed = new AtomicLong();
     /** Generations on a decoding thread now. */
     public final AtomicLong running = new AtomicLong();
+    /** Prompts taken on and not yet started, over all tasks. */
+    public final AtomicLong waiting = new AtomicLong();
+    /** Prompt partitions not fetched now because enough prompts wait. */
+    public final AtomicLong heldBackPartitions = new AtomicLong();
 
     /** Counts one more running generation unless {@code limit} already run; true if it was counted. */
     boolean tryStart(int limit) {

@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param chunkInterval or once this long has passed since the request's previous chunk
  * @param punctuateInterval how often the stream thread forwards finished output
  * @param generationThreads decoding threads; a prompt starts only when one is free
+ * @param maxWaitingPrompts prompts the worker takes on ahead of its decoding threads, over all its
+ *     tasks; at this many it stops fetching prompts until some start
  * @param answeredRetention how long an answered prompt is remembered, so that a replay of its record
  *     (after a crash before the input offset was committed) is not answered again
  * @param ngramFlushInterval how long answered requests' n-gram deltas are collected before they are sent
@@ -26,6 +28,7 @@ public record WorkerSettings(
         Duration chunkInterval,
         Duration punctuateInterval,
         int generationThreads,
+        int maxWaitingPrompts,
         Duration answeredRetention,
         Duration ngramFlushInterval,
         DrafterMode defaultDrafter,

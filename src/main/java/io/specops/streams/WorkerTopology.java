@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -52,6 +53,7 @@ public final class WorkerTopology {
      * @param decodingThreads where generations run; owned by the caller
      * @param draining true while the worker hands its work back before stopping
      * @param groupGeneration on a stream thread, the consumer-group generation it is in now
+     * @param partitionHold on a stream thread, what holds back its prompt partitions
      */
     public static Topology build(
             WorkerSettings settings,
@@ -62,7 +64,8 @@ public final class WorkerTopology {
             RequestObserver observer,
             NgramTable ngrams,
             BooleanSupplier draining,
-            IntSupplier groupGeneration) {
+            IntSupplier groupGeneration,
+            Supplier<PartitionHold> partitionHold) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.prompts());
@@ -76,7 +79,8 @@ public final class WorkerTopology {
                         counters,
                         observer,
                         draining,
-                        groupGeneration),
+                        groupGeneration,
+                        partitionHold),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(

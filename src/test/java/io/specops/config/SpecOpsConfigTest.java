@@ -57,4 +57,21 @@ class SpecOpsConfigTest {
                                                 + " but was 'max'",
                                         "unknown setting 'speculation.maxdraft'"));
     }
+
+    @Test
+    void the_worker_takes_on_four_prompts_per_generation_thread_ahead_unless_told_otherwise() {
+        assertThat(SpecOpsConfig.from(Map.of("worker.generation.threads", "3"))
+                        .worker()
+                        .maxWaitingPrompts())
+                .isEqualTo(12);
+        assertThat(SpecOpsConfig.from(Map.of("worker.generation.threads", "3", "worker.max.waiting.prompts", "1"))
+                        .worker()
+                        .maxWaitingPrompts())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> SpecOpsConfig.from(Map.of("worker.max.waiting.prompts", "0")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("worker.max.waiting.prompts must be in [1, 1000000] but was 0"));
+    }
 }

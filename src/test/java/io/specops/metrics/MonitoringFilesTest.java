@@ -37,6 +37,7 @@ class MonitoringFilesTest {
             metrics.modelLoaded(Path.of("models/stories260k"), "0".repeat(64), true);
             metrics.bindKafkaStreams(KAFKA::metrics, () -> "RUNNING");
             metrics.bindRunningGenerations(() -> 0);
+            metrics.bindWaitingPrompts(() -> 0, () -> 0);
             metrics.bindNgramStore(() -> 0, () -> 0, () -> 0);
             PrometheusText text = new PrometheusText(metrics.scrape());
             renderedNames = new java.util.TreeSet<>(text.names(""));
@@ -95,6 +96,8 @@ class MonitoringFilesTest {
                         MetricNames.prometheusName(
                                 MetricNames.SPEC_DECODE_ACCEPTED_TOKENS_PER_POSITION, MetricNames.Kind.COUNTER),
                         MetricNames.prometheusName(MetricNames.REQUESTS_RUNNING, MetricNames.Kind.GAUGE),
+                        MetricNames.prometheusName(MetricNames.REQUESTS_WAITING, MetricNames.Kind.GAUGE),
+                        MetricNames.prometheusName(MetricNames.PROMPT_PARTITIONS_HELD_BACK, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.MODEL_INFO, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.NGRAM_STORE_CONTEXTS, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.NGRAM_STORE_LOOKUPS, MetricNames.Kind.COUNTER),

@@ -90,6 +90,7 @@ class MonitoringIntegrationTest {
                                 streams::metrics, () -> streams.state().name()))
                 .start();
         metrics.bindRunningGenerations(worker.counters().running::get);
+        metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
         metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
         worker.awaitRunning(Duration.ofSeconds(60));
         if (PrometheusServer.installed()) {

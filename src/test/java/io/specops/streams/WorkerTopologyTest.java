@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -72,6 +75,7 @@ class WorkerTopologyTest {
                 Duration.ofMillis(20),
                 Duration.ofMillis(5),
                 2,
+                8,
                 Duration.ofMinutes(10),
                 Duration.ofMillis(50),
                 DrafterMode.COMBINED,
@@ -85,7 +89,8 @@ class WorkerTopologyTest {
                 RequestObserver.NONE,
                 engine.ngrams(),
                 () -> false,
-                () -> GroupGenerations.UNKNOWN);
+                () -> GroupGenerations.UNKNOWN,
+                () -> PartitionHold.NONE);
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "worker-topology-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-state");
@@ -252,6 +257,104 @@ class WorkerTopologyTest {
         driver.advanceWallClockTime(Duration.ofMinutes(11)); // past the ten-minute retention
         send("again", prompt);
         assertThat(awaitCompletions(1).get(0).get("status").asText()).isEqualTo("finished");
+    }
+
+    /**
+     * With one decoding thread held up and room for two waiting prompts, the third prompt holds the
+     * partition back; once the generations run and fewer than two wait, the partition is released.
+     */
+    @Test
+    void the_prompt_partition_is_held_back_while_enough_prompts_wait_and_released_after() throws Exception {
+        CountDownLatch generationsMayRun = new CountDownLatch(1);
+        Generator heldUp = (request, drafter, listener) -> {
+            try {
+                generationsMayRun.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted before generating", e);
+            }
+            return engine.generate(request, drafter, listener);
+        };
+        List<String> holds = new CopyOnWriteArrayList<>();
+        PartitionHold recorded = new PartitionHold() {
+            @Override
+            public void holdBack(TopicPartition partition) {
+                holds.add("hold " + partition);
+            }
+
+            @Override
+            public void release(TopicPartition partition) {
+                holds.add("release " + partition);
+            }
+
+            @Override
+            public void forget(TopicPartition partition) {
+                holds.add("forget " + partition);
+            }
+        };
+        WorkerSettings settings = new WorkerSettings(
+                "test-worker",
+                topics,
+                new Limits(300, 256, 4096),
+                8,
+                Duration.ofMillis(20),
+                Duration.ofMillis(5),
+                1,
+                2,
+                Duration.ofMinutes(10),
+                Duration.ofMillis(50),
+                DrafterMode.COMBINED,
+                NgramSettings.DEFAULT);
+        WorkerCounters counters = new WorkerCounters();
+        ExecutorService oneThread = Executors.newSingleThreadExecutor();
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "worker-topology-hold-test");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-hold-state");
+        var topology = WorkerTopology.build(
+                settings,
+                heldUp,
+                engine::encode,
+                oneThread,
+                counters,
+                RequestObserver.NONE,
+                engine.ngrams(),
+                () -> false,
+                () -> GroupGenerations.UNKNOWN,
+                () -> recorded);
+        String partition = topics.prompts() + "-0";
+        try (TopologyTestDriver holdDriver = new TopologyTestDriver(topology, properties)) {
+            ByteArraySerializer out = new ByteArraySerializer();
+            TestInputTopic<byte[], byte[]> input = holdDriver.createInputTopic(topics.prompts(), out, out);
+            TestOutputTopic<byte[], byte[]> answers = holdDriver.createOutputTopic(
+                    topics.completions(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            for (String id : List.of("w1", "w2", "w3")) {
+                String prompt = "{\"version\":1,\"request_id\":\"" + id + "\",\"prompt\":\"Once upon a time\","
+                        + "\"max_tokens\":8}";
+                input.pipeInput(id.getBytes(StandardCharsets.UTF_8), prompt.getBytes(StandardCharsets.UTF_8));
+                // w1 runs (held up), w2 waits: one waiting prompt is below the bound.
+                if (id.equals("w2")) {
+                    assertThat(holds).isEmpty();
+                }
+            }
+            assertThat(holds).containsExactly("hold " + partition);
+            assertThat(counters.waiting.get()).isEqualTo(2);
+            assertThat(counters.heldBackPartitions.get()).isEqualTo(1);
+
+            generationsMayRun.countDown();
+            int answered = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (answered < 3 && System.nanoTime() < deadline) {
+                holdDriver.advanceWallClockTime(Duration.ofMillis(5));
+                answered += answers.readValuesToList().size();
+                Thread.sleep(2);
+            }
+            assertThat(answered).isEqualTo(3);
+            assertThat(holds).containsExactly("hold " + partition, "release " + partition);
+            assertThat(counters.waiting.get()).isZero();
+            assertThat(counters.heldBackPartitions.get()).isZero();
+        } finally {
+            oneThread.shutdownNow();
+        }
     }
 
     static final class KeyValueStoreAssert {
