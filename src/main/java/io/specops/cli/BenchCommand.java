@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (ngrams) {
-            System.out.print(NgramBenchmark.runAll(engineOptions.settings, passes, 128, outDirectory));
+            System.out.print(NgramBenchmark.runAll(engineOptions.settings, passes, maxTokens, outDirectory));
             return 0;
         }
         if (kafka) {
