@@ -45,6 +45,7 @@ public final class DecodingBenchmark {
             int identicalOutputs,
             int comparedOutputs,
             double plainShareOutsideRuntime,
+            double speculativeShareOutsideRuntime,
             double[] plainRoundTokensPerSecond,
             double[] speculativeRoundTokensPerSecond) {
 
@@ -124,6 +125,7 @@ public final class DecodingBenchmark {
                 identical,
                 compared,
                 plainTotals.shareOutsideRuntime(),
+                speculativeTotals.shareOutsideRuntime(),
                 plainRates,
                 speculativeRates);
     }

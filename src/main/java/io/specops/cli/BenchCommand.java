@@ -167,11 +167,11 @@ final class BenchCommand implements Callable<Integer> {
                 machine.get("model"),
                 machine.get("intra_op_threads")));
         out.append("| workload | prompts | plain tok/s | speculative tok/s | speedup | acceptance"
-                + " | mean acceptance length | identical | plain time outside ORT run |\n");
+                + " | mean acceptance length | identical | time outside ORT run (plain / speculative) |\n");
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (WorkloadResult r : results) {
             out.append(String.format(
-                    "| %s | %d | %.0f | %.0f | %.2fx | %.1f%% | %.2f | %d/%d | %.1f%% |%n",
+                    "| %s | %d | %.0f | %.0f | %.2fx | %.1f%% | %.2f | %d/%d | %.1f%% / %.1f%% |%n",
                     r.workload(),
                     r.prompts(),
                     r.plainTokensPerSecond(),
@@ -181,7 +181,8 @@ final class BenchCommand implements Callable<Integer> {
                     r.meanAcceptanceLength(),
                     r.identicalOutputs(),
                     r.comparedOutputs(),
-                    100 * r.plainShareOutsideRuntime()));
+                    100 * r.plainShareOutsideRuntime(),
+                    100 * r.speculativeShareOutsideRuntime()));
         }
         out.append(String.format(
                 "%nVerify cost c(k) = t(k+1 tokens) / t(1 token), with rollback, on a %d-token cache"
