@@ -66,6 +66,7 @@ final class WorkerCommand implements Callable<Integer> {
         metrics.bindRunningGenerations(worker.counters().running::get);
         metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
         metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
+        metrics.bindCommittedLag(worker.settings().topics().prompts(), worker::committedLag);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

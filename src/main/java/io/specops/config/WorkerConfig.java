@@ -37,6 +37,10 @@ import java.util.Map;
  *   <li>{@code topics.prompts}, {@code topics.chunks}, {@code topics.completions}, {@code topics.metrics},
  *       {@code topics.prompts.dlq}: topic names (defaults in {@code topics/})
  *   <li>{@code metrics.port} (9404; 0 picks a free port, -1 disables): HTTP port of /metrics and /health
+ *   <li>{@code metrics.lag.interval.ms} (5000): how often the worker asks the broker for the
+ *       committed lag of the prompt partitions it owns (end offset less the group's committed
+ *       offset), which it exports as {@code specops_prompts_committed_lag}; one admin request pair
+ *       per interval, off the stream thread
  *   <li>{@code worker.allow.unverified.model} (false): run a model directory that has no SHA256SUMS
  *       manifest; the worker then serves but never reports ready, since ready means verified
  * </ul>
@@ -59,6 +63,7 @@ public record WorkerConfig(
         int maxRecordBytes,
         Map<String, String> topicNames,
         int metricsPort,
+        Duration lagInterval,
         boolean allowUnverifiedModel) {
 
     public WorkerConfig {
@@ -91,6 +96,7 @@ public record WorkerConfig(
                 reader.integer("limits.record.bytes", 1 << 20, 64, 64 << 20),
                 reader.withPrefix("topics."),
                 reader.integer("metrics.port", 9404, -1, 65535),
+                Duration.ofMillis(reader.integer("metrics.lag.interval.ms", 5_000, 100, 3_600_000)),
                 reader.bool("worker.allow.unverified.model", false));
     }
 

@@ -61,6 +61,14 @@ public final class MetricNames {
     public static final String REQUESTS_WAITING = PREFIX + ".requests.waiting";
     /** Prompt partitions the worker does not fetch now because enough prompts wait. */
     public static final String PROMPT_PARTITIONS_HELD_BACK = PREFIX + ".prompt.partitions.held.back";
+    /**
+     * Per prompt partition this worker owns ({@link #TAG_TOPIC}, {@link #TAG_PARTITION}): the log end
+     * offset less the consumer group's committed offset, read from the broker every {@code
+     * metrics.lag.interval.ms}. Unlike {@link #KAFKA_CONSUMER_RECORDS_LAG} it counts prompts the
+     * consumer has fetched but the worker has not taken on, so it shows a backlog the worker holds
+     * back on the topic. The dashboard, the lag alert and the HPA read this one.
+     */
+    public static final String PROMPTS_COMMITTED_LAG = PREFIX + ".prompts.committed.lag";
 
     /** Verify steps that checked a draft (vLLM: spec_decode_num_drafts). */
     public static final String SPEC_DECODE_DRAFTS = PREFIX + ".spec.decode.drafts";
@@ -99,6 +107,10 @@ public final class MetricNames {
     public static final String TAG_MODEL = "model";
     public static final String TAG_SHA256 = "sha256";
     public static final String TAG_STATE = "state";
+    /** The prompts topic's name, as configured by {@code topics.prompts}. */
+    public static final String TAG_TOPIC = "topic";
+    /** A partition number of the prompts topic; bounded by its partition count. */
+    public static final String TAG_PARTITION = "partition";
     /** 0-based draft position, {@code "0"} to {@code "30"}, then {@link #lastDraftPositionLabel()}. */
     public static final String TAG_POSITION = "position";
     /** {@code "true"} when the model's files were checked against its SHA256SUMS manifest. */
@@ -122,8 +134,10 @@ public final class MetricNames {
 
     /**
      * Kafka client metrics are renamed as Micrometer's Kafka binders do: {@code kafka.}, the group
-     * without its {@code -metrics} suffix, the metric name, dashes as dots. The consumer lag the
-     * dashboard, the alerts and the autoscalers read is this one, per topic and partition.
+     * without its {@code -metrics} suffix, the metric name, dashes as dots. This is the consumer's
+     * high watermark less its fetch position, per topic and partition; records fetched ahead of the
+     * processor count as read, so it misses a backlog held back on the topic ({@link
+     * #PROMPTS_COMMITTED_LAG} does not).
      */
     public static final String KAFKA_CONSUMER_RECORDS_LAG = "kafka.consumer.fetch.manager.records.lag";
 

@@ -38,6 +38,7 @@ import org.apache.kafka.common.MetricName;
  * metrics.bindRunningGenerations(worker.counters().running::get);
  * metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
  * metrics.bindNgramStore(table::size, table::lookups, table::hits);
+ * metrics.bindCommittedLag(worker.settings().topics().prompts(), worker::committedLag);
  * }</pre>
  *
  * Close it (after the server) to release the GC listeners.
@@ -49,6 +50,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final WorkerHealth health = new WorkerHealth();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile KafkaClientMeters kafka;
+    private volatile CommittedLagMeters committedLag;
     private volatile LongSupplier ngramLookups = () -> 0;
     private volatile LongSupplier ngramHits = () -> 0;
 
@@ -166,15 +168,28 @@ public final class WorkerMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * @param promptsTopic the prompts topic's name, the gauges' {@code topic} tag
+     * @param lagByPartition committed lag by partition number of the prompt partitions the worker owns
+     *     now ({@code worker::committedLag}), read at each scrape
+     */
+    public void bindCommittedLag(String promptsTopic, Supplier<Map<Integer, Long>> lagByPartition) {
+        committedLag = new CommittedLagMeters(registry, promptsTopic, lagByPartition);
+    }
+
     public WorkerHealth health() {
         return health;
     }
 
-    /** The Prometheus text exposition of every meter, Kafka's brought up to date first. */
+    /** The Prometheus text exposition of every meter, Kafka's and the committed lag's brought up to date first. */
     public String scrape() {
         KafkaClientMeters current = kafka;
         if (current != null) {
             current.refresh();
+        }
+        CommittedLagMeters lag = committedLag;
+        if (lag != null) {
+            lag.refresh();
         }
         return registry.scrape();
     }

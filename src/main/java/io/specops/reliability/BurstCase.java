@@ -45,7 +45,9 @@ import org.apache.kafka.common.TopicPartition;
  * answered) must stay within that bound, and the consumer group's lag on the prompts topic, as an
  * autoscaler reads it from the broker (committed offsets against end offsets), must still be above
  * zero {@link #LAG_GRACE} after the last prompt was acknowledged, when a worker without the bound
- * has long taken on and committed every prompt. A class histogram of the live heap is taken twice
+ * has long taken on and committed every prompt. The committed lag the workers export themselves
+ * ({@code specops_prompts_committed_lag}, read from the broker every {@code metrics.lag.interval.ms})
+ * must peak at least at half of what the case reads from the broker. A class histogram of the live heap is taken twice
  * through {@code jcmd}, once when every prompt has been taken on and once after the burst, to count
  * the waiting prompts on the heap and what each holds there.
  */
@@ -89,6 +91,7 @@ public final class BurstCase {
             long highWaterRssBytes,
             long peakBacklog,
             long peakRecordsLag,
+            long peakCommittedLag,
             int samples) {}
 
     /** The consumer group's lag on the prompts topic as the broker has it, over the burst. */
@@ -107,6 +110,8 @@ public final class BurstCase {
         Map<String, String> workerSettings = new HashMap<>(topics.workerSettings());
         workerSettings.put("worker.generation.threads", "1");
         workerSettings.put("metrics.port", "0"); // each worker picks a free port and logs it
+        // As often as the samplers look, so that the exported committed lag can follow the burst.
+        workerSettings.put("metrics.lag.interval.ms", Long.toString(SAMPLE_EVERY.toMillis()));
         workerSettings.putAll(settings.workerSettings());
         int generationThreads = Integer.parseInt(workerSettings.get("worker.generation.threads"));
         int maxWaitingPrompts = Integer.parseInt(
@@ -228,6 +233,28 @@ public final class BurstCase {
                         memory.heapMaxBytes()));
             }
             Lag lag = lagSampler.lag();
+            long exportedCommittedLag = 0;
+            long exportedRecordsLag = 0;
+            for (Sampler sampler : samplers.values()) {
+                Memory memory = sampler.memory();
+                exportedCommittedLag += memory.peakCommittedLag();
+                exportedRecordsLag += memory.peakRecordsLag();
+            }
+            // With several workers these add up each worker's own peak, which may come at different moments,
+            // so they can exceed what the fleet exported at any one time; with one worker they are its peaks.
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "lag peaks on the prompts topic: committed lag read from the broker %d; exported by the workers"
+                            + " as specops_prompts_committed_lag %d, as the consumer's records-lag %d",
+                    lag.peak(),
+                    exportedCommittedLag,
+                    exportedRecordsLag));
+            // The workers read the same offsets every metrics.lag.interval.ms; half leaves room for a read
+            // that missed the peak, and still fails a gauge that, like records-lag, misses the held-back prompts.
+            if (2 * exportedCommittedLag < lag.peak()) {
+                failures.add("the committed lag the workers exported peaked at " + exportedCommittedLag
+                        + ", below half the broker's " + lag.peak());
+            }
             lines.add(String.format(
                     Locale.ROOT,
                     "backlog bound per worker: %d (worker.max.waiting.prompts %d + max.poll.records %d + %d running);"
@@ -268,7 +295,8 @@ public final class BurstCase {
                 Locale.ROOT,
                 "%s: heap in use idle %s, peak %s of max %s (%.0f%%); resident set idle %s, peak sampled %s,"
                         + " high-water mark %s of limit %s (%.0f%%); backlog (accepted, not yet answered) peak %d;"
-                        + " records-lag it reported on the prompts topic, peak %d; %d samples",
+                        + " records-lag it reported on the prompts topic, peak %d; committed lag it reported"
+                        + " (specops_prompts_committed_lag), peak %d; %d samples",
                 memory.worker(),
                 mib(memory.idleHeapBytes()),
                 mib(memory.peakHeapBytes()),
@@ -281,6 +309,7 @@ public final class BurstCase {
                 100.0 * memory.highWaterRssBytes() / settings.rssLimitBytes(),
                 memory.peakBacklog(),
                 memory.peakRecordsLag(),
+                memory.peakCommittedLag(),
                 memory.samples());
     }
 
@@ -419,6 +448,7 @@ public final class BurstCase {
         private long peakRss;
         private long peakBacklog;
         private long peakRecordsLag;
+        private long peakCommittedLag;
         private int samples;
 
         Sampler(String worker, long pid, int port, String promptsTopic) {
@@ -448,6 +478,7 @@ public final class BurstCase {
                         peakRss = Math.max(peakRss, rss);
                         peakBacklog = Math.max(peakBacklog, backlog(metrics));
                         peakRecordsLag = Math.max(peakRecordsLag, recordsLag(metrics, promptsTopic));
+                        peakCommittedLag = Math.max(peakCommittedLag, committedLag(metrics, promptsTopic));
                         samples++;
                     }
                 } catch (IOException e) {
@@ -482,6 +513,7 @@ public final class BurstCase {
                     Math.max(highWater, peakRss),
                     peakBacklog,
                     peakRecordsLag,
+                    peakCommittedLag,
                     samples);
         }
     }
@@ -562,10 +594,13 @@ public final class BurstCase {
         }
     }
 
-    /** The consumer's {@code records-lag} on {@code topic} as a worker exports it, summed over partitions. */
-    private static long recordsLag(Map<String, Double> metrics, String topic) {
-        String name = MetricNames.prometheusName(MetricNames.KAFKA_CONSUMER_RECORDS_LAG, MetricNames.Kind.GAUGE) + "{";
-        String label = "topic=\"" + topic + "\"";
+    /** The committed lag a worker exports for {@code topic}, summed over the partitions it owns. */
+    private static long committedLag(Map<String, Double> metrics, String topic) {
+        String name = MetricNames.prometheusName(MetricNames.PROMPTS_COMMITTED_LAG, MetricNames.Kind.GAUGE) + "{";
+        return (long) labelled(metrics, name, "topic=\"" + topic + "\"");
+    }
+
+    private static double labelled(Map<String, Double> metrics, String name, String label) {
         double total = 0;
         for (Map.Entry<String, Double> series : metrics.entrySet()) {
             if (series.getKey().startsWith(name)
@@ -574,7 +609,13 @@ public final class BurstCase {
                 total += series.getValue();
             }
         }
-        return (long) total;
+        return total;
+    }
+
+    /** The consumer's {@code records-lag} on {@code topic} as a worker exports it, summed over partitions. */
+    private static long recordsLag(Map<String, Double> metrics, String topic) {
+        String name = MetricNames.prometheusName(MetricNames.KAFKA_CONSUMER_RECORDS_LAG, MetricNames.Kind.GAUGE) + "{";
+        return (long) labelled(metrics, name, "topic=\"" + topic + "\"");
     }
 
     private static String accepted() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
@@ -42,6 +45,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerCounters counters = new WorkerCounters();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final KafkaStreams streams;
+    private final PromptCommittedLag committedLag;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Worker(WorkerConfig config, Engine engine) {
@@ -90,6 +94,8 @@ public final class Worker implements AutoCloseable {
                 properties,
                 clients);
         streams.setGlobalStateRestoreListener(new StoreRestoreLog());
+        this.committedLag =
+                new PromptCommittedLag(properties, topics.prompts(), config.lagInterval(), this::ownedTopicPartitions);
         onCreated.accept(streams);
         streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an
@@ -188,6 +194,7 @@ public final class Worker implements AutoCloseable {
 
     public Worker start() {
         streams.start();
+        committedLag.start();
         return this;
     }
 
@@ -225,6 +232,23 @@ public final class Worker implements AutoCloseable {
                 .count();
     }
 
+    /**
+     * Committed lag (log end offset less the group's committed offset) of each prompt partition this
+     * worker owned at the last read, by partition number; read every {@code metrics.lag.interval.ms}
+     * and empty until the first read after the worker owns partitions.
+     */
+    public Map<Integer, Long> committedLag() {
+        return committedLag.lagByPartition();
+    }
+
+    /** The topic partitions of this worker's active tasks; {@code metadataForLocalThreads} is thread-safe. */
+    private Set<TopicPartition> ownedTopicPartitions() {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .collect(Collectors.toSet());
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -242,6 +266,8 @@ public final class Worker implements AutoCloseable {
             sleep(Duration.ofMillis(20));
         }
         sleep(config.punctuateInterval().multipliedBy(3)); // let the punctuator forward the last answers
+        // Stopped before the partitions move, so this worker does not go on reporting lag that is no longer its own.
+        committedLag.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         decodingThreads.shutdownNow();

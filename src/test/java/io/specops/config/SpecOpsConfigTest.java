@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,5 +74,19 @@ class SpecOpsConfigTest {
                         ConfigException.class,
                         e -> assertThat(e.problems())
                                 .containsExactly("worker.max.waiting.prompts must be in [1, 1000000] but was 0"));
+    }
+
+    @Test
+    void the_committed_lag_is_read_every_five_seconds_unless_told_otherwise() {
+        assertThat(SpecOpsConfig.from(Map.of()).worker().lagInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(SpecOpsConfig.from(Map.of("metrics.lag.interval.ms", "250"))
+                        .worker()
+                        .lagInterval())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> SpecOpsConfig.from(Map.of("metrics.lag.interval.ms", "10")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("metrics.lag.interval.ms must be in [100, 3600000] but was 10"));
     }
 }

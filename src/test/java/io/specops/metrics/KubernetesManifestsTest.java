@@ -251,7 +251,7 @@ class KubernetesManifestsTest {
         JsonNode rule = adapterRules.path("externalRules").get(0);
         assertThat(rule.path("name").path("as").asText()).isEqualTo(externalMetric);
         assertThat(rule.path("seriesQuery").asText())
-                .startsWith(MetricNames.prometheusName(MetricNames.KAFKA_CONSUMER_RECORDS_LAG, MetricNames.Kind.GAUGE))
+                .startsWith(MetricNames.prometheusName(MetricNames.PROMPTS_COMMITTED_LAG, MetricNames.Kind.GAUGE))
                 .contains("topic=\"" + topic + "\"");
     }
 

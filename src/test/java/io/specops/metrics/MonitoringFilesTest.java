@@ -39,6 +39,7 @@ class MonitoringFilesTest {
             metrics.bindRunningGenerations(() -> 0);
             metrics.bindWaitingPrompts(() -> 0, () -> 0);
             metrics.bindNgramStore(() -> 0, () -> 0, () -> 0);
+            metrics.bindCommittedLag("specops.prompts", () -> Map.of(0, 0L));
             PrometheusText text = new PrometheusText(metrics.scrape());
             renderedNames = new java.util.TreeSet<>(text.names(""));
         }
@@ -98,6 +99,7 @@ class MonitoringFilesTest {
                         MetricNames.prometheusName(MetricNames.REQUESTS_RUNNING, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.REQUESTS_WAITING, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.PROMPT_PARTITIONS_HELD_BACK, MetricNames.Kind.GAUGE),
+                        MetricNames.prometheusName(MetricNames.PROMPTS_COMMITTED_LAG, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.MODEL_INFO, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.NGRAM_STORE_CONTEXTS, MetricNames.Kind.GAUGE),
                         MetricNames.prometheusName(MetricNames.NGRAM_STORE_LOOKUPS, MetricNames.Kind.COUNTER),

@@ -92,6 +92,7 @@ class MonitoringIntegrationTest {
         metrics.bindRunningGenerations(worker.counters().running::get);
         metrics.bindWaitingPrompts(worker.counters().waiting::get, worker.counters().heldBackPartitions::get);
         metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
+        metrics.bindCommittedLag(worker.settings().topics().prompts(), worker::committedLag);
         worker.awaitRunning(Duration.ofSeconds(60));
         if (PrometheusServer.installed()) {
             prometheus = PrometheusServer.start(prometheusConfig(metricsServer.port()), directory);
@@ -107,6 +108,7 @@ class MonitoringIntegrationTest {
                         "worker.id", "monitoring-it",
                         "worker.state.dir", stateDirectory.toString(),
                         "worker.generation.threads", "2",
+                        "metrics.lag.interval.ms", "500",
                         "metrics.port", "-1"))
                 .worker();
     }
@@ -181,6 +183,9 @@ class MonitoringIntegrationTest {
         while (prometheus.scalar("sum(specops_request_success_total)") != finished
                 || prometheus
                         .query("kafka_consumer_fetch_manager_records_lag{topic=\"" + TOPICS.prompts() + "\"}")
+                        .isEmpty()
+                || prometheus
+                        .query("specops_prompts_committed_lag{topic=\"" + TOPICS.prompts() + "\"}")
                         .isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
