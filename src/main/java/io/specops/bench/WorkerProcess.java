@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -19,9 +21,21 @@ import java.util.jar.Manifest;
 /**
  * A worker in a child JVM, started from this jar the way an operator would run it, so that
  * benchmarks measure separate processes competing for the machine. {@link #close()} sends SIGTERM
- * and waits for the clean exit.
+ * and waits for the clean exit. Workers still running when this JVM exits, for example because the
+ * benchmark or the reliability harness was stopped with SIGTERM or Ctrl-C before it could close
+ * them, get SIGTERM from a shutdown hook, and SIGKILL if they have not exited within
+ * {@link #EXIT_GRACE}, so no worker outlives the process that started it.
  */
 public final class WorkerProcess implements AutoCloseable {
+
+    /** How long the shutdown hook lets leftover workers hand back their work before killing them. */
+    static final Duration EXIT_GRACE = Duration.ofSeconds(10);
+
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(WorkerProcess::stopLeftovers, "worker-process-reaper"));
+    }
 
     private final Process process;
 
@@ -68,7 +82,26 @@ public final class WorkerProcess implements AutoCloseable {
         Process process = builder.redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
         return new WorkerProcess(process);
+    }
+
+    private static void stopLeftovers() {
+        List<Process> leftovers = List.copyOf(RUNNING);
+        leftovers.forEach(Process::destroy);
+        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
+        for (Process leftover : leftovers) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!leftover.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    leftover.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                leftover.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The class path that starts a child JVM of this build: the jar, or a manifest-only jar naming this class path. */
