@@ -160,7 +160,7 @@ public final class DecodingBenchmark {
             float[] logits = sequence.forward(ids, 0, promptIds.length, 1);
             for (int i = 0; i < tokens; i++) {
                 oneToken[i] = logits;
-                int best = argmax(logits, 0, vocab);
+                int best = argmax(logits, vocab);
                 ids[promptIds.length + i] = best;
                 closestGap = Math.min(closestGap, logits[best] - secondHighest(logits, best, vocab));
                 if (i + 1 < tokens) {
@@ -192,14 +192,14 @@ public final class DecodingBenchmark {
         return new LogitDriftResult(draftTokens, rows, differing, largest, closestGap);
     }
 
-    private static int argmax(float[] logits, int from, int count) {
-        int best = from;
-        for (int j = from + 1; j < from + count; j++) {
+    private static int argmax(float[] logits, int vocab) {
+        int best = 0;
+        for (int j = 1; j < vocab; j++) {
             if (logits[j] > logits[best]) {
                 best = j;
             }
         }
-        return best - from;
+        return best;
     }
 
     private static float secondHighest(float[] logits, int best, int vocab) {

@@ -61,29 +61,15 @@ public final class BadInputCase {
         Verifier.Report firstMixedReport = null;
         for (int pair = 0; pair < settings.pairs(); pair++) {
             String suffix = settings.seed() + "-" + pair;
-            Run clean = null;
-            Run mixed = null;
-            for (boolean cleanTurn : pair % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                if (cleanTurn) {
-                    clean = run(
-                            bootstrapServers,
-                            engine,
-                            directory,
-                            settings,
-                            CaseTopics.of("clean-" + suffix),
-                            prompts,
-                            Map.of());
-                } else {
-                    mixed = run(
-                            bootstrapServers,
-                            engine,
-                            directory,
-                            settings,
-                            CaseTopics.of("mixed-" + suffix),
-                            prompts,
-                            bad);
-                }
-            }
+            // Two runs of each pair, the clean one first in even pairs and second in odd ones.
+            Map<String, BadInput> firstBad = pair % 2 == 0 ? Map.of() : bad;
+            Map<String, BadInput> secondBad = pair % 2 == 0 ? bad : Map.of();
+            Run first =
+                    run(bootstrapServers, engine, directory, settings, topicsFor(firstBad, suffix), prompts, firstBad);
+            Run second = run(
+                    bootstrapServers, engine, directory, settings, topicsFor(secondBad, suffix), prompts, secondBad);
+            Run clean = pair % 2 == 0 ? first : second;
+            Run mixed = pair % 2 == 0 ? second : first;
             Verifier.Report cleanReport = Verifier.check(clean.snapshot, new Verifier.Expectations(expected, Map.of()));
             Verifier.Report report = Verifier.check(mixed.snapshot, new Verifier.Expectations(expected, bad));
             cleanRates[pair] = clean.goodPerSecond;
@@ -130,6 +116,10 @@ public final class BadInputCase {
                 lines,
                 cleanDelivered && mixedHeld && fastEnough,
                 firstMixedReport);
+    }
+
+    private static CaseTopics topicsFor(Map<String, BadInput> bad, String suffix) {
+        return CaseTopics.of((bad.isEmpty() ? "clean-" : "mixed-") + suffix);
     }
 
     private static double median(double[] values) {

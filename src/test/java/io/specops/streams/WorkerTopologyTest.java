@@ -67,19 +67,7 @@ class WorkerTopologyTest {
     @BeforeEach
     void startDriver() {
         decodingThreads = Executors.newFixedThreadPool(2);
-        WorkerSettings settings = new WorkerSettings(
-                "test-worker",
-                topics,
-                new Limits(300, 256, 4096),
-                8,
-                Duration.ofMillis(20),
-                Duration.ofMillis(5),
-                2,
-                8,
-                Duration.ofMinutes(10),
-                Duration.ofMillis(50),
-                DrafterMode.COMBINED,
-                NgramSettings.DEFAULT);
+        WorkerSettings settings = settings(2, 8);
         var topology = WorkerTopology.build(
                 settings,
                 Generator.of(engine),
@@ -102,6 +90,23 @@ class WorkerTopologyTest {
         completions = driver.createOutputTopic(topics.completions(), in, in);
         metrics = driver.createOutputTopic(topics.metrics(), in, in);
         deadLetters = driver.createOutputTopic(topics.promptsDlq(), in, in);
+    }
+
+    /** The settings every test here uses, with its own thread count and bound on waiting prompts. */
+    private WorkerSettings settings(int generationThreads, int maxWaitingPrompts) {
+        return new WorkerSettings(
+                "test-worker",
+                topics,
+                new Limits(300, 256, 4096),
+                8,
+                Duration.ofMillis(20),
+                Duration.ofMillis(5),
+                generationThreads,
+                maxWaitingPrompts,
+                Duration.ofMinutes(10),
+                Duration.ofMillis(50),
+                DrafterMode.COMBINED,
+                NgramSettings.DEFAULT);
     }
 
     @AfterEach
@@ -292,19 +297,7 @@ class WorkerTopologyTest {
                 holds.add("forget " + partition);
             }
         };
-        WorkerSettings settings = new WorkerSettings(
-                "test-worker",
-                topics,
-                new Limits(300, 256, 4096),
-                8,
-                Duration.ofMillis(20),
-                Duration.ofMillis(5),
-                1,
-                2,
-                Duration.ofMinutes(10),
-                Duration.ofMillis(50),
-                DrafterMode.COMBINED,
-                NgramSettings.DEFAULT);
+        WorkerSettings settings = settings(1, 2);
         WorkerCounters counters = new WorkerCounters();
         ExecutorService oneThread = Executors.newSingleThreadExecutor();
         Properties properties = new Properties();
