@@ -44,6 +44,7 @@ public final class DecodingBenchmark {
             double meanAcceptanceLength,
             int identicalOutputs,
             int comparedOutputs,
+            int tieReplays,
             double plainShareOutsideRuntime,
             double speculativeShareOutsideRuntime,
             double[] plainRoundTokensPerSecond,
@@ -124,6 +125,7 @@ public final class DecodingBenchmark {
                 speculativeTotals.meanAcceptanceLength(),
                 identical,
                 compared,
+                speculativeTotals.tieReplays(),
                 plainTotals.shareOutsideRuntime(),
                 speculativeTotals.shareOutsideRuntime(),
                 plainRates,
@@ -270,6 +272,10 @@ public final class DecodingBenchmark {
             long accepted =
                     all.stream().mapToLong(GenerationStats::acceptedTokens).sum();
             return steps == 0 ? 1.0 : 1.0 + (double) accepted / steps;
+        }
+
+        int tieReplays() {
+            return all.stream().mapToInt(GenerationStats::tieReplays).sum();
         }
 
         double shareOutsideRuntime() {

@@ -12,6 +12,7 @@ import io.specops.bench.NgramBenchmark;
 import io.specops.bench.Workload;
 import io.specops.bench.Workloads;
 import io.specops.engine.Engine;
+import io.specops.engine.EngineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.print(KafkaBenchmark.runAll(requests, requests, 64, outDirectory));
             return 0;
         }
-        try (Engine engine = Engine.start(engineOptions.config().engine())) {
+        EngineSettings settings = engineOptions.config().engine();
+        try (Engine engine = Engine.start(settings)) {
             DecodingBenchmark benchmark = new DecodingBenchmark(engine, rounds);
             List<WorkloadResult> results = new ArrayList<>();
             for (String name : workloads) {
@@ -118,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
             LogitDriftResult drift =
                     benchmark.logitDrift(Workloads.storyOpeners().get(0), 256, 8);
             Map<String, Object> machine = machine(engine);
-            System.out.print(markdown(results, cost, machine) + markdown(drift));
+            System.out.print(markdown(results, cost, machine)
+                    + markdown(drift, settings.speculation().tieMargin()));
             write(results, cost, drift, machine);
         }
         if (chart != null) {
@@ -167,11 +170,12 @@ final class BenchCommand implements Callable<Integer> {
                 machine.get("model"),
                 machine.get("intra_op_threads")));
         out.append("| workload | prompts | plain tok/s | speculative tok/s | speedup | acceptance"
-                + " | mean acceptance length | identical | time outside ORT run (plain / speculative) |\n");
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " | mean acceptance length | identical | tie replays"
+                + " | time outside ORT run (plain / speculative) |\n");
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (WorkloadResult r : results) {
             out.append(String.format(
-                    "| %s | %d | %.0f | %.0f | %.2fx | %.1f%% | %.2f | %d/%d | %.1f%% / %.1f%% |%n",
+                    "| %s | %d | %.0f | %.0f | %.2fx | %.1f%% | %.2f | %d/%d | %d | %.1f%% / %.1f%% |%n",
                     r.workload(),
                     r.prompts(),
                     r.plainTokensPerSecond(),
@@ -181,6 +185,7 @@ final class BenchCommand implements Callable<Integer> {
                     r.meanAcceptanceLength(),
                     r.identicalOutputs(),
                     r.comparedOutputs(),
+                    r.tieReplays(),
                     100 * r.plainShareOutsideRuntime(),
                     100 * r.speculativeShareOutsideRuntime()));
         }
@@ -200,17 +205,21 @@ final class BenchCommand implements Callable<Integer> {
         return out.toString();
     }
 
-    static String markdown(LogitDriftResult drift) {
+    static String markdown(LogitDriftResult drift, double tieMargin) {
         return String.format(
                 "%nVerify passes of %d tokens against one-token passes over the same %d positions: %d rows differ"
                         + " in some logit, by at most %.2g; the closest top-two gap of the one-token passes was"
                         + " %.2g. Where plain decoding's top two logits are closer than such a difference,"
-                        + " speculative and plain greedy decoding can choose different tokens.%n",
+                        + " a choice read from a verify pass could differ from plain decoding's, so choices"
+                        + " closer than the tie margin (%.2g, %.1f times the largest difference) are made again"
+                        + " from logits computed the plain way (the tie replays above).%n",
                 drift.draftTokens(),
                 drift.rows(),
                 drift.rowsDiffering(),
                 drift.largestDifference(),
-                drift.closestTopTwoGap());
+                drift.closestTopTwoGap(),
+                tieMargin,
+                tieMargin / drift.largestDifference());
     }
 
     private void write(

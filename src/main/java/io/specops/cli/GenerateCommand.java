@@ -110,6 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
         root.put("verify_steps", stats.verifySteps());
         root.put("drafted_tokens", stats.draftedTokens());
         root.put("accepted_tokens", stats.acceptedTokens());
+        root.put("tie_replays", stats.tieReplays());
         root.put("acceptance_rate", stats.acceptanceRate());
         root.put("mean_acceptance_length", stats.meanAcceptanceLength());
         root.put("time_to_first_token_ms", stats.timeToFirstTokenNanos() / 1e6);

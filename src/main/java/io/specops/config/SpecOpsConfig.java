@@ -25,6 +25,8 @@ import java.util.Map;
  *   <li>{@code speculation.adaptive} (true): draft length from acceptance so far and the measured cost
  *   <li>{@code speculation.min.expected.speedup} (1.05): draft only when expected to gain this much
  *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
+ *   <li>{@code speculation.tie.margin} (1e-4): choices closer than this, in logits, are recomputed
+ *       the way plain decoding computes them, so a near-tie cannot part the two
  *   <li>{@code speculation.drafter} (combined): none, prompt_lookup, shared_ngrams or combined, for
  *       requests that do not choose
  *   <li>{@code ngram.order} (16): context tokens per n-gram of the shared statistics
@@ -68,7 +70,8 @@ public record SpecOpsConfig(EngineSettings engine, WorkerConfig worker) {
                 maxNgram,
                 reader.bool("speculation.adaptive", defaults.adaptive()),
                 reader.decimal("speculation.min.expected.speedup", defaults.minExpectedSpeedup(), 0.01, 100),
-                reader.decimal("speculation.prior.acceptance", defaults.priorAcceptance(), 0.001, 0.999));
+                reader.decimal("speculation.prior.acceptance", defaults.priorAcceptance(), 0.001, 0.999),
+                reader.decimal("speculation.tie.margin", defaults.tieMargin(), 0.0, 100));
         EngineSettings engine = new EngineSettings(
                 modelDir,
                 session,

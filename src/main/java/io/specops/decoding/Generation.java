@@ -37,8 +37,19 @@ final class Generation {
     int verifySteps;
     int draftedTokens;
     int acceptedTokens;
+    int tieReplays;
     long draftNanos;
     FinishReason finishReason;
+
+    /** The sequence being decoded; a tie replay swaps in a fresh one. */
+    TargetSequence sequence;
+    /**
+     * True once a verify pass has written to {@link #sequence}'s cache. From then on its logits may
+     * differ from plain decoding's in the last bits, and near-ties are not taken from them.
+     */
+    boolean cacheDrifted;
+    /** Inference time of the sequences that tie replays retired. */
+    private long retiredInferenceNanos;
 
     Generation(
             GenerationRequest request,
@@ -60,6 +71,14 @@ final class Generation {
         this.stepTokens = new int[maxDraftTokens + 1];
         this.acceptedByPosition = new int[maxDraftTokens];
         this.startNanos = System.nanoTime();
+    }
+
+    /** Makes {@code fresh}, whose cache holds the same tokens computed the plain way, the sequence. */
+    void replaceSequence(TargetSequence fresh) {
+        retiredInferenceNanos += sequence.inferenceNanos();
+        sequence.close();
+        sequence = fresh;
+        cacheDrifted = false;
     }
 
     boolean finished() {
@@ -127,7 +146,8 @@ final class Generation {
         generatedBeforeStep = generatedTokens;
     }
 
-    Completion complete(long inferenceNanos) {
+    Completion complete() {
+        long inferenceNanos = retiredInferenceNanos + sequence.inferenceNanos();
         // The first step is the prefill, which settles the first token (and any draft verified with the
         // prompt); the last settles the last token.
         long timeToFirstTokenNanos = stepSettledNanos[0];
@@ -144,6 +164,7 @@ final class Generation {
                 verifySteps,
                 draftedTokens,
                 acceptedTokens,
+                tieReplays,
                 timeToFirstTokenNanos,
                 totalNanos,
                 inferenceNanos,

@@ -9,6 +9,9 @@ package io.specops.decoding;
  * @param verifySteps target calls that checked a draft
  * @param draftedTokens draft tokens sent to the target
  * @param acceptedTokens draft tokens the target agreed with
+ * @param tieReplays near-ties at which the decoder recomputed the sequence the way plain decoding
+ *     does, to make that choice from plain decoding's own logits (their target calls are counted in
+ *     {@code targetCalls})
  * @param timeToFirstTokenNanos from the start of the request until its first generated token was
  *     settled
  * @param totalNanos from the start of the request until its last token was settled
@@ -27,6 +30,7 @@ public record GenerationStats(
         int verifySteps,
         int draftedTokens,
         int acceptedTokens,
+        int tieReplays,
         long timeToFirstTokenNanos,
         long totalNanos,
         long inferenceNanos,

@@ -15,6 +15,13 @@ import java.util.Arrays;
  * number, the output equals plain decoding token for token; the draft only changes how many target
  * calls it takes.
  *
+ * <p>That holds exactly only if a verify pass's logits equal a one-token call's, and on CPU they do
+ * not: the runtime rounds a call over several tokens differently, by about 1e-5 on stories260k, and
+ * the keys and values such a call writes carry the difference into every later call. A greedy
+ * choice whose top two logits are closer than {@link SpeculationSettings#tieMargin()} is therefore
+ * not taken from such logits: the decoder recomputes the sequence on a fresh cache with plain
+ * decoding's own calls and makes the choice from those (a tie replay, counted in the statistics).
+ *
  * <p>With speculation off, or when the {@link DraftLengthPolicy} declines to draft, a step is a
  * plain one-token call through the same code, so the baseline is the same loop minus the drafts.
  *
@@ -67,13 +74,16 @@ public final class SpeculativeDecoder {
                 endTokenIds,
                 policy,
                 settings.maxDraftTokens());
-        try (TargetSequence sequence = target.openSequence()) {
-            prefill(generation, sequence, listener);
+        generation.sequence = target.openSequence();
+        try {
+            prefill(generation, listener);
             while (!generation.finished()) {
-                step(generation, sequence, listener);
+                step(generation, listener);
             }
             draftMemory.remember(policy);
-            return generation.complete(sequence.inferenceNanos());
+            return generation.complete();
+        } finally {
+            generation.sequence.close();
         }
     }
 
@@ -86,7 +96,7 @@ public final class SpeculativeDecoder {
      * prompt's own call verifies a first draft; without one it takes the first token alone. The
      * prompt's last token plays the part of the last accepted token.
      */
-    private void prefill(Generation generation, TargetSequence sequence, TokenStreamListener listener) {
+    private void prefill(Generation generation, TokenStreamListener listener) {
         int[] prompt = generation.request.promptIds();
         int drafted = propose(generation, prompt.length - 1);
         int[] input = prompt;
@@ -94,20 +104,22 @@ public final class SpeculativeDecoder {
             input = Arrays.copyOf(prompt, prompt.length + drafted);
             System.arraycopy(generation.draft, 0, input, prompt.length, drafted);
         }
-        float[] logits = sequence.forward(input, 0, input.length, drafted + 1);
-        settle(generation, sequence, listener, logits, drafted, prompt.length);
+        float[] logits = generation.sequence.forward(input, 0, input.length, drafted + 1);
+        generation.cacheDrifted |= drafted > 0;
+        settle(generation, listener, logits, drafted, prompt.length);
     }
 
     /** One propose, verify, accept, roll back, emit cycle. */
-    private void step(Generation generation, TargetSequence sequence, TokenStreamListener listener) {
-        int cachedTokens = sequence.cachedTokens();
+    private void step(Generation generation, TokenStreamListener listener) {
+        int cachedTokens = generation.sequence.cachedTokens();
         int drafted = propose(generation, cachedTokens);
 
         int[] input = generation.verifyInput;
         input[0] = generation.history.get(generation.history.length() - 1);
         System.arraycopy(generation.draft, 0, input, 1, drafted);
-        float[] logits = sequence.forward(input, 0, drafted + 1, drafted + 1);
-        settle(generation, sequence, listener, logits, drafted, cachedTokens + 1);
+        float[] logits = generation.sequence.forward(input, 0, drafted + 1, drafted + 1);
+        generation.cacheDrifted |= drafted > 0;
+        settle(generation, listener, logits, drafted, cachedTokens + 1);
     }
 
     /**
@@ -115,23 +127,19 @@ public final class SpeculativeDecoder {
      * cache back to {@code keptTokens} plus the accepted draft tokens when part of the draft was
      * rejected, and emits the step.
      */
-    private static void settle(
-            Generation generation,
-            TargetSequence sequence,
-            TokenStreamListener listener,
-            float[] logits,
-            int drafted,
-            int keptTokens) {
+    private void settle(
+            Generation generation, TokenStreamListener listener, float[] logits, int drafted, int keptTokens) {
         generation.targetCalls++;
         int textMark = generation.output.length();
+        TargetSequence verified = generation.sequence;
         int accepted = acceptLongestPrefix(generation, logits, drafted);
         if (drafted > 0) {
             generation.verifySteps++;
             generation.draftedTokens += drafted;
             generation.countAccepted(accepted);
             generation.policy.onVerified(drafted, accepted);
-            if (accepted < drafted && !generation.finished()) {
-                sequence.truncate(keptTokens + accepted);
+            if (accepted < drafted && !generation.finished() && generation.sequence == verified) {
+                verified.truncate(keptTokens + accepted);
             }
         }
         generation.emitStep(listener, textMark);
@@ -157,17 +165,58 @@ public final class SpeculativeDecoder {
      * Takes the target's token at each verified position, stopping at the first that differs from
      * the draft (that token is the correction) or after the last (the bonus token). Returns the
      * number of draft tokens accepted.
+     *
+     * <p>A choice closer than the tie margin, read from a cache a verify pass wrote, is not taken
+     * from these logits: {@link #replayPlain} makes it from plain decoding's own, and the step ends
+     * there.
      */
-    private static int acceptLongestPrefix(Generation generation, float[] logits, int drafted) {
-        int vocab = generation.sampler.vocabSize();
+    private int acceptLongestPrefix(Generation generation, float[] logits, int drafted) {
+        Sampler sampler = generation.sampler;
+        int vocab = sampler.vocabSize();
         for (int i = 0; i <= drafted; i++) {
             int position = generation.history.length();
-            int token = generation.sampler.sample(logits, i * vocab, position);
+            int token = sampler.sample(logits, i * vocab, position);
+            if (generation.cacheDrifted && sampler.lastMargin() < settings.tieMargin()) {
+                generation.accept(replayPlain(generation));
+                return i;
+            }
             generation.accept(token);
             if (generation.finished() || i == drafted || token != generation.draft[i]) {
                 return i == drafted || token != generation.draft[i] ? i : i + 1;
             }
         }
         throw new AssertionError("unreachable: the loop returns at i == drafted");
+    }
+
+    /**
+     * Recomputes the sequence so far on a fresh cache with the calls plain decoding makes (the prompt
+     * in one call, then each generated token alone), swaps it in, and returns the token plain
+     * decoding chooses next. Verify passes round a call over several tokens differently from a
+     * one-token call, in the last bits, and their keys and values carry that into every later call;
+     * only the plain calls themselves give plain decoding's logits. This costs a plain run up to the
+     * current position, and is needed only where a choice is within the tie margin.
+     */
+    private int replayPlain(Generation generation) {
+        int[] tokens = generation.history.array();
+        int length = generation.history.length();
+        int promptTokens = generation.request.promptIds().length;
+        TargetSequence fresh = target.openSequence();
+        float[] logits;
+        boolean swapped = false;
+        try {
+            logits = fresh.forward(tokens, 0, promptTokens, 1);
+            for (int position = promptTokens; position < length; position++) {
+                logits = fresh.forward(tokens, position, 1, 1);
+            }
+            generation.replaceSequence(fresh);
+            swapped = true;
+        } finally {
+            if (!swapped) {
+                fresh.close();
+            }
+        }
+        generation.targetCalls += 1 + length - promptTokens;
+        generation.tieReplays++;
+        return generation.sampler.sample(logits, 0, length);
     }
 }

@@ -77,6 +77,11 @@ public final class MetricNames {
     /** Draft tokens the target agreed with. */
     public static final String SPEC_DECODE_ACCEPTED_TOKENS = PREFIX + ".spec.decode.accepted.tokens";
     /**
+     * Near-ties at which the decoder recomputed a sequence the way plain decoding does, so that the
+     * choice came from plain decoding's own logits (see {@code speculation.tie.margin}).
+     */
+    public static final String SPEC_DECODE_TIE_REPLAYS = PREFIX + ".spec.decode.tie.replays";
+    /**
      * Accepted draft tokens by their 0-based draft position ({@link #TAG_POSITION}); vLLM:
      * spec_decode_num_accepted_tokens_per_pos. Position 0 counts drafts whose first token was
      * accepted. Positions from {@link #MAX_DRAFT_POSITION_LABELS} - 1 on share the last label,

@@ -56,6 +56,7 @@ final class RequestMeters implements RequestObserver {
     private final Counter drafts;
     private final Counter draftTokens;
     private final Counter acceptedTokens;
+    private final Counter tieReplays;
     private final AcceptedByPosition acceptedByPosition;
     private final Counter accepted;
     private final Counter resumed;
@@ -91,6 +92,10 @@ final class RequestMeters implements RequestObserver {
         draftTokens = counter(registry, MetricNames.SPEC_DECODE_DRAFT_TOKENS, "Draft tokens sent to the target");
         acceptedTokens =
                 counter(registry, MetricNames.SPEC_DECODE_ACCEPTED_TOKENS, "Draft tokens the target agreed with");
+        tieReplays = counter(
+                registry,
+                MetricNames.SPEC_DECODE_TIE_REPLAYS,
+                "Near-ties decided from logits recomputed the way plain decoding computes them");
         acceptedByPosition = new AcceptedByPosition(registry);
         accepted = counter(registry, MetricNames.REQUESTS_ACCEPTED, "Valid prompts taken on");
         resumed = counter(
@@ -139,6 +144,7 @@ final class RequestMeters implements RequestObserver {
             drafts.increment(stats.verifySteps());
             draftTokens.increment(stats.draftedTokens());
             acceptedTokens.increment(stats.acceptedTokens());
+            tieReplays.increment(stats.tieReplays());
             acceptedByPosition.increment(stats.acceptedTokensByPosition());
             successByReason.increment(completion.finishReason().wireName());
         } catch (RuntimeException e) {

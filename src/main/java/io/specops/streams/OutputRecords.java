@@ -90,6 +90,7 @@ final class OutputRecords {
         node.put("verify_steps", stats.verifySteps());
         node.put("drafted_tokens", stats.draftedTokens());
         node.put("accepted_tokens", stats.acceptedTokens());
+        node.put("tie_replays", stats.tieReplays());
         node.set("accepted_tokens_per_position", ids(stats.acceptedTokensByPosition()));
         node.put("acceptance_rate", stats.acceptanceRate());
         node.put("mean_acceptance_length", stats.meanAcceptanceLength());

@@ -3,6 +3,7 @@ package io.specops.decoding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
@@ -77,5 +78,50 @@ class SamplerTest {
             assertThat(first.sample(LOGITS, 0, position)).isEqualTo(second.sample(LOGITS, 0, position));
         }
         assertThat(Sampler.uniform(1, 5)).isNotEqualTo(Sampler.uniform(2, 5)).isNotEqualTo(Sampler.uniform(1, 6));
+    }
+
+    @Test
+    void the_greedy_margin_is_the_gap_between_the_two_highest_logits() {
+        Sampler sampler = new Sampler(SamplingParams.GREEDY, LOGITS.length);
+        sampler.sample(LOGITS, 0, 0);
+        assertThat(sampler.lastMargin()).isEqualTo(1.0f);
+
+        Sampler tied = new Sampler(SamplingParams.GREEDY, 3);
+        assertThat(tied.sample(new float[] {1.0f, 4.0f, 4.0f}, 0, 0)).isEqualTo(1);
+        assertThat(tied.lastMargin()).isZero();
+    }
+
+    /**
+     * The margin's promise, checked on random rows: moving every logit by less than half the margin
+     * (so every difference between two logits by less than the margin) never changes the greedy
+     * token, while moving them by a few times the margin sometimes does. Rows are 64 logits drawn
+     * close together so that the top two often nearly tie.
+     */
+    @Test
+    void no_change_of_the_logits_within_the_greedy_margin_changes_the_token() {
+        Random random = new Random(42);
+        Sampler sampler = new Sampler(SamplingParams.GREEDY, 64);
+        int changedBeyond = 0;
+        for (int row = 0; row < 4000; row++) {
+            float[] logits = new float[64];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (random.nextGaussian() * 0.3);
+            }
+            int token = sampler.sample(logits, 0, row);
+            float margin = sampler.lastMargin();
+            assertThat(margin).isPositive();
+            float[] within = logits.clone();
+            float[] beyond = logits.clone();
+            for (int i = 0; i < logits.length; i++) {
+                double unit = random.nextDouble() - 0.5;
+                within[i] += (float) (unit * 0.99 * margin);
+                beyond[i] += (float) (unit * 8 * margin);
+            }
+            assertThat(sampler.sample(within, 0, row))
+                    .as("row %d, margin %s", row, margin)
+                    .isEqualTo(token);
+            changedBeyond += sampler.sample(beyond, 0, row) != token ? 1 : 0;
+        }
+        assertThat(changedBeyond).isPositive();
     }
 }

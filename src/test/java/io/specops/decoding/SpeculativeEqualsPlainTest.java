@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,6 +102,31 @@ class SpeculativeEqualsPlainTest {
         // weights repeat themselves less than a trained model, so that model drafts less.
         assertThat(drafted).isGreaterThan(minDrafted);
         assertThat(accepted).isGreaterThan(minAccepted);
+    }
+
+    /**
+     * A real near-tie: after this prompt, plain greedy decoding's generated token 111 wins by 7.6e-6
+     * (16.121744 against 16.121737), less than verify passes' rounding moves logits on this model.
+     * Without the tie guard the speculative run takes the other token there and writes another
+     * story; with it, the choice is made from logits computed the plain way.
+     */
+    @Test
+    void the_tie_guard_keeps_a_real_near_tie_on_plain_decodings_side() {
+        String prompt = "One morning, the farmer found an egg in the barn. Mia saw a shiny car.";
+        try (Engine engine = TestModels.engine(TestModels.stories(), SpeculationSettings.DEFAULT)) {
+            GenerationRequest request = GenerationRequest.greedy(engine.encode(prompt), 300);
+            Completion plain = engine.generate(request, false, TokenStreamListener.IGNORE);
+            Completion guarded = decoder(engine, SpeculationSettings.DEFAULT).generate(request);
+            Completion unguarded = decoder(engine, SpeculationSettings.DEFAULT.withTieMargin(0))
+                    .generate(request);
+
+            assertThat(guarded.tokenIds()).containsExactly(plain.tokenIds());
+            assertThat(guarded.stats().tieReplays()).isPositive();
+            assertThat(unguarded.tokenIds())
+                    .as("the tie goes the other way without the guard")
+                    .isNotEqualTo(plain.tokenIds());
+            assertThat(unguarded.tokenIds()[111]).isNotEqualTo(plain.tokenIds()[111]);
+        }
     }
 
     private static SpeculativeDecoder decoder(Engine engine, SpeculationSettings settings) {

@@ -256,6 +256,7 @@ class MonitoringIntegrationTest {
         assertThat(scrape.sum("specops_spec_decode_draft_tokens_total")).isEqualTo(sum("drafted_tokens"));
         assertThat(scrape.sum("specops_spec_decode_accepted_tokens_total")).isEqualTo(sum("accepted_tokens"));
         assertThat(sum("accepted_tokens")).as("speculation accepted something").isPositive();
+        assertThat(scrape.sum("specops_spec_decode_tie_replays_total")).isEqualTo(sum("tie_replays"));
 
         assertThat(scrape.sum("specops_time_to_first_token_seconds_count")).isEqualTo(metricsRecords.size());
         assertThat(scrape.sum("specops_time_to_first_token_seconds_sum"))

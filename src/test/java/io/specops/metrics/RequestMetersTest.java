@@ -42,7 +42,7 @@ class RequestMetersTest {
     private static Completion completion(FinishReason reason) {
         StepTimeline steps = new StepTimeline(new long[] {4 * MS, 5 * MS, 13 * MS, 24 * MS}, new int[] {1, 1, 4, 5});
         GenerationStats stats = new GenerationStats(
-                5, 11, 4, 3, 12, 7, 4 * MS, 24 * MS, 20 * MS, MS / 10, new int[] {2, 2, 2, 1}, steps);
+                5, 11, 4, 3, 12, 7, 1, 4 * MS, 24 * MS, 20 * MS, MS / 10, new int[] {2, 2, 2, 1}, steps);
         return new Completion(new int[] {3, 4}, "text", reason, stats);
     }
 
@@ -62,6 +62,8 @@ class RequestMetersTest {
                         .counter()
                         .count())
                 .isEqualTo(14);
+        assertThat(registry.get(MetricNames.SPEC_DECODE_TIE_REPLAYS).counter().count())
+                .isEqualTo(2);
         assertThat(success("length")).isEqualTo(1);
         assertThat(success("stop")).isEqualTo(1);
 
@@ -86,6 +88,7 @@ class RequestMetersTest {
                 5,
                 1,
                 1,
+                0,
                 0,
                 0,
                 0,
@@ -136,6 +139,7 @@ class RequestMetersTest {
                 1,
                 40,
                 40,
+                0,
                 MS,
                 2 * MS,
                 MS,
