@@ -74,63 +74,9 @@ final class SecurityCaseRevocation {
         Map<String, String> expected = new HashMap<>(answered);
         expected.putAll(Verifier.expectedText(engine, before));
         expected.putAll(Verifier.expectedText(engine, after));
-        int port = HealthProbe.loggedPort(fleet.log(worker));
-        int readyBefore = port < 0 ? 0 : HealthProbe.readyStatus(port);
 
-        long revokedNanos;
-        try (Driver driver = new Driver(bootstrap, topics.topics(), new HashMap<>(clientKafka))) {
-            driver.send(before);
-            changeAcl(bootstrap, admin, false);
-            revokedNanos = System.nanoTime();
-            driver.send(after);
-        }
-        long deadline = revokedNanos + settings.refusalTimeout().toNanos();
-        int readyAfter = 200;
-        long unreadyNanos = 0;
-        while (System.nanoTime() < deadline) {
-            readyAfter = HealthProbe.readyStatus(port);
-            if (readyAfter != 200) {
-                unreadyNanos = System.nanoTime();
-                break;
-            }
-            Thread.sleep(20);
-        }
-        OptionalInt exitCode = fleet.awaitExit(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        long exitNanos = System.nanoTime();
-        if (exitCode.isEmpty()) {
-            fleet.terminate(worker); // so that the rest of the check can go on
-        }
-        String log = fleet.log(worker);
-        String refusal = log.lines()
-                .filter(line -> line.contains(REFUSAL))
-                .findFirst()
-                .orElse("no line saying '" + REFUSAL + "'; last lines: "
-                        + fleet.tail(worker, 3).replace('\n', ' '));
-        int replaced = fleet.count(worker, REPLACED);
-        lines.add("READ on group '" + SecurityCase.PREFIX + "' of " + SecurityCase.WORKER_USER + " deleted while "
-                + worker + " ran: /health/ready " + readyBefore + " before, "
-                + (unreadyNanos > 0
-                        ? readyAfter + " " + seconds(unreadyNanos - revokedNanos) + " after the revocation"
-                        : "still 200 after " + settings.refusalTimeout().toSeconds() + " s")
-                + "; exit code " + (exitCode.isPresent() ? exitCode.getAsInt() : "none") + " "
-                + (exitCode.isPresent() ? "after " + seconds(exitNanos - revokedNanos) : "(still running; stopped)")
-                + "; stream threads replaced: " + replaced + "; it says: " + refusal);
-        if (readyBefore != 200) {
-            failures.add(worker + " was not ready before the revocation (" + readyBefore + ")");
-        }
-        if (unreadyNanos == 0) {
-            failures.add(worker + " stayed ready after its group ACL was deleted");
-        }
-        if (exitCode.isEmpty() || exitCode.getAsInt() == 0) {
-            failures.add(worker + " did not exit with an error within "
-                    + settings.refusalTimeout().toSeconds() + " s of its group ACL being deleted");
-        }
-        if (replaced > 0) {
-            failures.add(worker + " replaced its stream thread " + replaced + " times after the revocation");
-        }
-        if (!refusal.contains(REFUSAL) || !refusal.contains("GroupAuthorizationException")) {
-            failures.add(worker + " did not log the group authorization failure");
-        }
+        Stop stop = revokeAndAwaitStop(fleet, worker, bootstrap, topics, admin, clientKafka, before, after, settings);
+        stop.report(fleet, worker, settings.refusalTimeout(), lines, failures);
 
         String group = topics.workerSettings().get("worker.application.id");
         long lag = committedLag(bootstrap, admin, group, topics.topics().prompts());
@@ -142,6 +88,116 @@ final class SecurityCaseRevocation {
         }
 
         changeAcl(bootstrap, admin, true);
+        answeredByNewWorker(fleet, bootstrap, topics, admin, expected, startNanos, lines, failures);
+    }
+
+    /**
+     * What a probe saw of the worker after the revocation, in {@link System#nanoTime()} terms.
+     *
+     * @param unreadyNanos when {@code /health/ready} first answered other than 200; 0 if it never did
+     */
+    private record Stop(
+            int readyBefore,
+            int readyAfter,
+            long revokedNanos,
+            long unreadyNanos,
+            OptionalInt exitCode,
+            long exitNanos) {
+
+        void report(WorkerFleet fleet, String worker, Duration timeout, List<String> lines, List<String> failures) {
+            String refusal = fleet.log(worker)
+                    .lines()
+                    .filter(line -> line.contains(REFUSAL))
+                    .findFirst()
+                    .orElse("no line saying '" + REFUSAL + "'; last lines: "
+                            + fleet.tail(worker, 3).replace('\n', ' '));
+            int replaced = fleet.count(worker, REPLACED);
+            lines.add("READ on group '" + SecurityCase.PREFIX + "' of " + SecurityCase.WORKER_USER + " deleted while "
+                    + worker + " ran: /health/ready " + readyBefore + " before, "
+                    + (unreadyNanos > 0
+                            ? readyAfter + " " + seconds(unreadyNanos - revokedNanos) + " after the revocation"
+                            : "still 200 after " + timeout.toSeconds() + " s")
+                    + "; exit code " + (exitCode.isPresent() ? exitCode.getAsInt() : "none") + " "
+                    + (exitCode.isPresent() ? "after " + seconds(exitNanos - revokedNanos) : "(still running; stopped)")
+                    + "; stream threads replaced: " + replaced + "; it says: " + refusal);
+            if (readyBefore != 200) {
+                failures.add(worker + " was not ready before the revocation (" + readyBefore + ")");
+            }
+            if (unreadyNanos == 0) {
+                failures.add(worker + " stayed ready after its group ACL was deleted");
+            }
+            if (exitCode.isEmpty() || exitCode.getAsInt() == 0) {
+                failures.add(worker + " did not exit with an error within " + timeout.toSeconds()
+                        + " s of its group ACL being deleted");
+            }
+            if (replaced > 0) {
+                failures.add(worker + " replaced its stream thread " + replaced + " times after the revocation");
+            }
+            if (!refusal.contains(REFUSAL) || !refusal.contains("GroupAuthorizationException")) {
+                failures.add(worker + " did not log the group authorization failure");
+            }
+        }
+    }
+
+    /**
+     * Sends {@code before}, deletes the ACL, sends {@code after}, then probes readiness every 20 ms
+     * and waits for the worker's exit, both up to the case's refusal timeout; a worker still running
+     * then is stopped with SIGTERM.
+     */
+    private static Stop revokeAndAwaitStop(
+            WorkerFleet fleet,
+            String worker,
+            String bootstrap,
+            CaseTopics topics,
+            Map<String, Object> admin,
+            Map<String, String> clientKafka,
+            List<PromptSpec> before,
+            List<PromptSpec> after,
+            SecurityCase.Settings settings)
+            throws InterruptedException {
+        int port = HealthProbe.loggedPort(fleet.log(worker));
+        int readyBefore = port < 0 ? 0 : HealthProbe.readyStatus(port);
+        long revokedNanos;
+        try (Driver driver = new Driver(bootstrap, topics.topics(), new HashMap<>(clientKafka))) {
+            driver.send(before);
+            changeAcl(bootstrap, admin, false);
+            revokedNanos = System.nanoTime();
+            driver.send(after);
+        }
+        long deadline = revokedNanos + settings.refusalTimeout().toNanos();
+        int readyAfter = 200;
+        long unreadyNanos = 0;
+        while (System.nanoTime() < deadline) {
+            readyAfter = port < 0 ? 0 : HealthProbe.readyStatus(port);
+            if (readyAfter != 200) {
+                unreadyNanos = System.nanoTime();
+                break;
+            }
+            Thread.sleep(20);
+        }
+        OptionalInt exitCode = fleet.awaitExit(worker, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        long exitNanos = System.nanoTime();
+        if (exitCode.isEmpty()) {
+            fleet.terminate(worker); // so that the rest of the check can go on
+        }
+        return new Stop(readyBefore, readyAfter, revokedNanos, unreadyNanos, exitCode, exitNanos);
+    }
+
+    /**
+     * A new worker, started once the ACL is back, must answer every prompt of the case.
+     *
+     * @param startNanos when the check began, for the time it took in all
+     */
+    private static void answeredByNewWorker(
+            WorkerFleet fleet,
+            String bootstrap,
+            CaseTopics topics,
+            Map<String, Object> admin,
+            Map<String, String> expected,
+            long startNanos,
+            List<String> lines,
+            List<String> failures)
+            throws InterruptedException {
         long restoredNanos = System.nanoTime();
         String replacement;
         try {
