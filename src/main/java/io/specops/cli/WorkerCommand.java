@@ -11,12 +11,16 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code worker}: the long-running Kafka worker; stops cleanly on SIGTERM or Ctrl-C. */
+/**
+ * {@code worker}: the long-running Kafka worker; stops cleanly on SIGTERM or Ctrl-C, and exits 1 when Kafka
+ * Streams stops on an error, such as the broker refusing the worker's credentials or ACLs while it runs.
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run the Kafka worker until stopped.")
 final class WorkerCommand implements Callable<Integer> {
 
@@ -68,6 +72,11 @@ final class WorkerCommand implements Callable<Integer> {
         metrics.bindNgramStore(engine.ngrams()::size, engine.ngrams()::lookups, engine.ngrams()::hits);
         metrics.bindCommittedLag(worker.settings().topics().prompts(), worker::committedLag);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean();
+        worker.stoppedOnError().thenRun(() -> {
+            failed.set(true);
+            stopped.countDown();
+        });
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -81,6 +90,13 @@ final class WorkerCommand implements Callable<Integer> {
                         },
                         "spec-ops-worker-stop"));
         stopped.await();
+        if (failed.get()) {
+            // Kafka Streams has no stream thread left (the log says why): exit, so that a supervisor restarts
+            // the worker or reports it, instead of leaving a process that holds its place but takes no prompts.
+            // Exiting runs the shutdown hook above, which closes the worker and the model.
+            spec.commandLine().getErr().println("worker: Kafka Streams stopped on an error (see the log); exiting");
+            return 1;
+        }
         return 0;
     }
 }

@@ -54,7 +54,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * principal may only write prompts and read the three answer topics. The case checks that prompts
  * come back with the engine's text through both, that each principal is refused outside its ACLs,
  * that a client without credentials gets nothing, that the worker's startup log shows no secret,
- * and that a worker or a client with a wrong password fails fast with a message that says so.
+ * that a worker or a client with a wrong password fails fast with a message that says so, and that
+ * a running worker whose group ACL is deleted stops without losing a prompt
+ * ({@link SecurityCaseRevocation}).
  *
  * <p>Secrets reach the worker processes through {@code SPECOPS_KAFKA_*} environment variables, not
  * their command line, which any user of the host can read.
@@ -172,7 +174,10 @@ public final class SecurityCase {
                 null);
     }
 
-    /** One worker process as {@value #WORKER_USER}, prompts through the client as {@value #CLIENT_USER}. */
+    /**
+     * One worker process as {@value #WORKER_USER}, prompts through the client as {@value #CLIENT_USER};
+     * then its group ACL is revoked and restored.
+     */
     private static void servesPrompts(
             Engine engine,
             Path directory,
@@ -195,7 +200,7 @@ public final class SecurityCase {
                 List.of(),
                 environment(workerKafka))) {
             long startNanos = System.nanoTime();
-            String worker = fleet.start();
+            String worker = fleet.start(Map.of("metrics.port", "0")); // for its readiness once its ACL is gone
             Map<String, String> expected = Verifier.expectedText(engine, prompts);
             fleet.awaitRunning(worker, 1, Duration.ofMinutes(2));
             lines.add(worker + " (" + WORKER_USER + ") RUNNING " + seconds(System.nanoTime() - startNanos)
@@ -227,6 +232,8 @@ public final class SecurityCase {
             if (!report.delivered()) {
                 failures.add("the verifier found faults");
             }
+            SecurityCaseRevocation.check(
+                    engine, fleet, worker, bootstrap, topics, admin, clientKafka, settings, expected, lines, failures);
         }
     }
 
@@ -466,8 +473,7 @@ public final class SecurityCase {
         return acls;
     }
 
-    private static AclBinding allow(
-            String user, ResourceType type, String name, PatternType pattern, AclOperation operation) {
+    static AclBinding allow(String user, ResourceType type, String name, PatternType pattern, AclOperation operation) {
         return new AclBinding(
                 new ResourcePattern(type, name, pattern),
                 new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
@@ -589,7 +595,7 @@ public final class SecurityCase {
         return properties;
     }
 
-    private static Properties properties(String bootstrap, Map<String, Object> config) {
+    static Properties properties(String bootstrap, Map<String, Object> config) {
         Properties properties = new Properties();
         properties.putAll(config);
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -2,9 +2,6 @@ package io.specops.reliability;
 
 import io.specops.bench.WorkerProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -128,9 +123,9 @@ public final class TamperCase {
             int port = -1;
             while (worker.alive() && System.nanoTime() < deadline) {
                 if (port < 0) {
-                    port = loggedPort(log);
+                    port = HealthProbe.loggedPort(Files.readString(log, StandardCharsets.UTF_8));
                 }
-                int status = port < 0 ? 0 : probe(port);
+                int status = port < 0 ? 0 : HealthProbe.readyStatus(port);
                 if (status > 0) {
                     answered++;
                 }
@@ -143,26 +138,6 @@ public final class TamperCase {
             }
             OptionalInt exit = worker.exitCode();
             return new Outcome(exit, ready, answered, readyAfter, Files.readString(log, StandardCharsets.UTF_8));
-        }
-    }
-
-    /** The status of GET /health/ready, or 0 when nothing answers. */
-    private static int probe(int port) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health/ready")
-                    .toURL()
-                    .openConnection();
-            connection.setConnectTimeout(200);
-            connection.setReadTimeout(500);
-            int status = connection.getResponseCode();
-            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-                if (body != null) {
-                    body.readAllBytes();
-                }
-            }
-            return status;
-        } catch (IOException e) {
-            return 0;
         }
     }
 
@@ -189,14 +164,6 @@ public final class TamperCase {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-    }
-
-    private static final Pattern SERVING = Pattern.compile("/health/ready on port (\\d+)");
-
-    /** The port the worker's health endpoint listens on, once it has logged it; else -1. */
-    private static int loggedPort(Path log) throws IOException {
-        Matcher matcher = SERVING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
     static String sha256(Path file) throws IOException {

@@ -5,9 +5,12 @@ import io.specops.engine.Engine;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -47,6 +50,7 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreams streams;
     private final PromptCommittedLag committedLag;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> stoppedOnError = new CompletableFuture<>();
 
     public Worker(WorkerConfig config, Engine engine) {
         this(config, engine, RequestObserver.NONE, streams -> {});
@@ -97,13 +101,23 @@ public final class Worker implements AutoCloseable {
         this.committedLag =
                 new PromptCommittedLag(properties, topics.prompts(), config.lagInterval(), this::ownedTopicPartitions);
         onCreated.accept(streams);
-        streams.setStateListener((next, previous) -> log.info("Kafka Streams {} -> {}", previous, next));
+        streams.setStateListener((next, previous) -> {
+            log.info("Kafka Streams {} -> {}", previous, next);
+            if (next == KafkaStreams.State.ERROR) {
+                stoppedOnError.complete(null);
+            }
+        });
         // One bad record never reaches here (the processor answers it); anything that does is a bug or an
         // outage, and a fresh stream thread resumes from the committed offsets and the in-flight store.
-        // Refused credentials or ACLs are not fixed by a new thread: stop instead of replacing it in a loop.
+        // Refused credentials or ACLs are not fixed by a new thread: stop instead of replacing it in a loop
+        // (Kafka Streams goes to ERROR, which completes stoppedOnError and makes the worker command exit 1).
         streams.setUncaughtExceptionHandler(error -> {
-            if (refusedByBroker(error)) {
-                log.error("The broker refused this worker's credentials or ACLs; stopping: {}", error.toString());
+            Optional<Throwable> refusal = brokerRefusal(error);
+            if (refusal.isPresent()) {
+                log.error(
+                        "The broker refused this worker's credentials or ACLs; stopping: {} ({})",
+                        refusal.get().toString(),
+                        error.toString());
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             log.error("Stream thread failed; replacing it", error);
@@ -167,13 +181,14 @@ public final class Worker implements AutoCloseable {
         return properties;
     }
 
-    static boolean refusedByBroker(Throwable error) {
+    /** The authentication or authorization error among {@code error}'s causes, if the broker refused the worker. */
+    static Optional<Throwable> brokerRefusal(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-                return true;
+                return Optional.of(cause);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     static Map<String, Object> redacted(Properties properties) {
@@ -212,6 +227,15 @@ public final class Worker implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * Completes when Kafka Streams stops on an error (state ERROR), as it does when the broker refuses
+     * this worker's credentials or ACLs: no stream thread is left and none will be started, so the
+     * process has nothing left to do but exit.
+     */
+    public CompletionStage<Void> stoppedOnError() {
+        return stoppedOnError.copy();
     }
 
     public WorkerCounters counters() {
@@ -256,16 +280,26 @@ public final class Worker implements AutoCloseable {
         }
         long start = System.nanoTime();
         draining.set(true);
-        log.info(
-                "Stopping worker {}: no new generations; {} running may finish within {}",
-                config.workerId(),
-                counters.running.get(),
-                config.drainTimeout());
-        long deadline = start + config.drainTimeout().toNanos();
-        while (counters.running.get() > 0 && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(20));
+        // After an error no stream thread is left to forward what running generations produce: waiting for
+        // them would only delay the exit, and the next owner re-runs them from the in-flight store.
+        if (stoppedOnError.isDone()) {
+            log.info(
+                    "Stopping worker {} after Kafka Streams stopped on an error; {} running generations are left"
+                            + " to the next owner",
+                    config.workerId(),
+                    counters.running.get());
+        } else {
+            log.info(
+                    "Stopping worker {}: no new generations; {} running may finish within {}",
+                    config.workerId(),
+                    counters.running.get(),
+                    config.drainTimeout());
+            long deadline = start + config.drainTimeout().toNanos();
+            while (counters.running.get() > 0 && System.nanoTime() < deadline) {
+                sleep(Duration.ofMillis(20));
+            }
+            sleep(config.punctuateInterval().multipliedBy(3)); // let the punctuator forward the last answers
         }
-        sleep(config.punctuateInterval().multipliedBy(3)); // let the punctuator forward the last answers
         // Stopped before the partitions move, so this worker does not go on reporting lag that is no longer its own.
         committedLag.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -60,12 +60,12 @@ class WorkerSettingsTest {
 
     @Test
     void refused_credentials_or_acls_stop_the_worker_instead_of_replacing_its_thread() {
-        assertThat(Worker.refusedByBroker(new org.apache.kafka.streams.errors.StreamsException(
+        assertThat(Worker.brokerRefusal(new org.apache.kafka.streams.errors.StreamsException(
                         new org.apache.kafka.common.errors.SaslAuthenticationException("bad password"))))
-                .isTrue();
-        assertThat(Worker.refusedByBroker(new org.apache.kafka.streams.errors.StreamsException(
+                .containsInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+        assertThat(Worker.brokerRefusal(new org.apache.kafka.streams.errors.StreamsException(
                         new org.apache.kafka.common.errors.GroupAuthorizationException("no ACL"))))
-                .isTrue();
-        assertThat(Worker.refusedByBroker(new IllegalStateException("a bug"))).isFalse();
+                .containsInstanceOf(org.apache.kafka.common.errors.GroupAuthorizationException.class);
+        assertThat(Worker.brokerRefusal(new IllegalStateException("a bug"))).isEmpty();
     }
 }
