@@ -100,9 +100,7 @@ public final class BounceCase {
                 for (int i = 0; i < settings.workers(); i++) {
                     fleet.start();
                 }
-                for (String id : fleet.ids()) {
-                    fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
-                }
+                fleet.awaitAllRunning();
                 List<Driver.Sent> sent;
                 try (SteadyLoad load = SteadyLoad.start(driver, prompts, settings.promptsPerSecond())) {
                     long next = load.startMillis() + settings.interval().toMillis();

@@ -26,11 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reliability case 7: a burst of prompts, all sent at once to a group of worker processes with a heap
@@ -125,13 +121,10 @@ public final class BurstCase {
                         bootstrapServers, directory, workerSettings, List.of("-Xmx" + settings.heapLimit()), Map.of());
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
                 Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
-            for (int i = 0; i < settings.workers(); i++) {
-                fleet.start();
-            }
-            Map<String, String> expected = Verifier.expectedText(engine, prompts);
+            Map<String, String> expected =
+                    fleet.startAll(settings.workers(), () -> Verifier.expectedText(engine, prompts));
             Map<String, Sampler> samplers = new LinkedHashMap<>();
             for (String id : fleet.ids()) {
-                fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
                 samplers.put(
                         id,
                         new Sampler(
@@ -548,14 +541,10 @@ public final class BurstCase {
 
         @Override
         public void run() {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < CaseTopics.PARTITIONS; partition++) {
-                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-            }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 while (running) {
                     try {
-                        long lag = lag(admin, latest);
+                        long lag = GroupLag.of(admin, group, topic, Duration.ofSeconds(5));
                         long now = System.nanoTime();
                         synchronized (this) {
                             peak = Math.max(peak, lag);
@@ -572,21 +561,6 @@ public final class BurstCase {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        private long lag(Admin admin, Map<TopicPartition, OffsetSpec> latest)
-                throws ExecutionException, TimeoutException, InterruptedException {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
-            long lag = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
-                OffsetAndMetadata offset = committed.get(end.getKey());
-                lag += Math.max(0, end.getValue().offset() - (offset == null ? 0 : offset.offset()));
-            }
-            return lag;
         }
 
         synchronized Lag lag() {

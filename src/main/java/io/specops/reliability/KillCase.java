@@ -61,14 +61,8 @@ public final class KillCase {
         try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory, workerSettings);
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
                 Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
-            for (int i = 0; i < settings.workers(); i++) {
-                fleet.start();
-            }
-            // Computed while the workers load their models: the text every prompt must come back with.
-            Map<String, String> expected = Verifier.expectedText(engine, prompts);
-            for (String id : fleet.ids()) {
-                fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
-            }
+            Map<String, String> expected =
+                    fleet.startAll(settings.workers(), () -> Verifier.expectedText(engine, prompts));
             for (int round = 0; round < settings.rounds(); round++) {
                 List<PromptSpec> burst =
                         prompts.subList(round * settings.promptsPerRound(), (round + 1) * settings.promptsPerRound());

@@ -82,13 +82,8 @@ public final class LongGenerationCase {
         try (WorkerFleet fleet = new WorkerFleet(bootstrapServers, directory, workerSettings);
                 Driver driver = new Driver(bootstrapServers, topics.topics(), Map.of());
                 Progress progress = new Progress(bootstrapServers, topics.topics(), Map.of())) {
-            for (int i = 0; i < settings.workers(); i++) {
-                fleet.start();
-            }
-            Map<String, String> expected = Verifier.expectedText(engine, prompts);
-            for (String id : fleet.ids()) {
-                fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
-            }
+            Map<String, String> expected =
+                    fleet.startAll(settings.workers(), () -> Verifier.expectedText(engine, prompts));
             long settled = awaitSettled(fleet, Duration.ofMinutes(2));
             List<Driver.Sent> sent = driver.send(prompts);
             boolean answered = progress.await(new HashSet<>(expected.keySet()), count, Duration.ofMinutes(15));

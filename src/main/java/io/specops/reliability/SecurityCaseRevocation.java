@@ -13,10 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
@@ -235,25 +231,10 @@ final class SecurityCaseRevocation {
         }
     }
 
-    /** Log end offset less the group's committed offset, summed over the topic's partitions. */
     private static long committedLag(String bootstrap, Map<String, Object> admin, String group, String topic)
             throws InterruptedException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int partition = 0; partition < CaseTopics.PARTITIONS; partition++) {
-            latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-        }
         try (Admin client = Admin.create(SecurityCase.properties(bootstrap, admin))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = client.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    client.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-            long lag = 0;
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
-                OffsetAndMetadata offset = committed.get(end.getKey());
-                lag += end.getValue().offset() - (offset == null ? 0 : offset.offset());
-            }
-            return lag;
+            return GroupLag.of(client, group, topic, Duration.ofSeconds(30));
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the committed lag of " + group + ": " + e, e);
         }

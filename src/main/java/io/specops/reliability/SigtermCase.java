@@ -54,9 +54,7 @@ public final class SigtermCase {
             String handingOver = fleet.start(Map.of("worker.drain.timeout.ms", "0"));
             String survivor = fleet.start();
             Map<String, String> expected = Verifier.expectedText(engine, prompts);
-            for (String id : fleet.ids()) {
-                fleet.awaitRunning(id, 1, Duration.ofMinutes(2));
-            }
+            fleet.awaitAllRunning();
             List<String> victims = List.of(draining, handingOver);
             for (int round = 0; round < victims.size(); round++) {
                 List<PromptSpec> burst =

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,6 +89,27 @@ public final class WorkerFleet implements AutoCloseable {
         workers.put(id, WorkerProcess.start(bootstrapServers, own, log, jvmOptions, environment));
         logs.put(id, log);
         return id;
+    }
+
+    /**
+     * Starts {@code count} workers, computes {@code whileLoading} while they load their models (the
+     * engine's own text for every prompt, say), and returns it once every worker of the fleet has
+     * reached RUNNING.
+     */
+    public <T> T startAll(int count, Supplier<T> whileLoading) throws IOException, InterruptedException {
+        for (int i = 0; i < count; i++) {
+            start();
+        }
+        T value = whileLoading.get();
+        awaitAllRunning();
+        return value;
+    }
+
+    /** Waits until every worker started so far has reached RUNNING, up to two minutes each. */
+    public void awaitAllRunning() throws InterruptedException {
+        for (String id : ids()) {
+            awaitRunning(id, 1, Duration.ofMinutes(2));
+        }
     }
 
     /** Ids of the workers still running, oldest first. */
