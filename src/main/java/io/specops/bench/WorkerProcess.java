@@ -120,8 +120,9 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * A jar holding only a manifest whose Class-Path is this JVM's class path (as Surefire starts its
-     * forks). A child JVM given the class path itself, about 9 KB from Maven, dies with SIGSEGV (exit
-     * 139, no hs_err file) while it loads the model; given this jar, it does not.
+     * forks). Given the class path itself, about 9 KB from Maven, a child's command line would be too
+     * long for ONNX Runtime's native library, which kills the JVM past 3980 bytes (see {@code
+     * model/CommandLineLength}, which refuses such a process with a clear error instead).
      */
     private static String pathingJar() {
         String classPath = System.getProperty("java.class.path");

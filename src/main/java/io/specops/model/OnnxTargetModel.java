@@ -42,6 +42,7 @@ public final class OnnxTargetModel implements TargetModel, AutoCloseable {
     private final boolean extendsCacheByMany;
 
     OnnxTargetModel(Path modelFile, SessionSettings settings, ModelConfig config) {
+        CommandLineLength.requireLoadable();
         // Failures reach us as exceptions with ONNX Runtime's message; its own log would print them twice.
         this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         try (OrtSession.SessionOptions options = sessionOptions(settings)) {
