@@ -19,8 +19,6 @@ import java.util.Map;
  *   <li>{@code model.optimization.level} (all): none, basic, extended or all
  *   <li>{@code model.memory.arena} (true): ONNX Runtime's CPU arena allocator
  *   <li>{@code model.memory.pattern} (true): ONNX Runtime's memory-pattern planning
- *   <li>{@code model.max.concurrent.calls} (cores / intra-op threads): inference calls at once; more
- *       generation threads than this take turns call by call instead of all crowding the cores
  *   <li>{@code speculation.enabled} (true): false decodes one token per target call
  *   <li>{@code speculation.max.draft.tokens} (32): longest draft per verify step
  *   <li>{@code speculation.ngram.min}, {@code speculation.ngram.max} (1, 4): suffix lengths prompt lookup matches
@@ -52,14 +50,11 @@ public record SpecOpsConfig(EngineSettings engine, WorkerConfig worker) {
     static SpecOpsConfig read(ConfigReader reader) {
         Path modelDir =
                 Path.of(reader.string("model.dir", defaultModelDirectory().toString()));
-        int intraOpThreads = reader.integer("model.intra.op.threads", 1, 1, 256);
         SessionSettings session = new SessionSettings(
-                intraOpThreads,
+                reader.integer("model.intra.op.threads", 1, 1, 256),
                 reader.oneOf("model.optimization.level", "all", List.of("none", "basic", "extended", "all")),
                 reader.bool("model.memory.arena", true),
-                reader.bool("model.memory.pattern", true),
-                reader.integer(
-                        "model.max.concurrent.calls", SessionSettings.defaultConcurrentCalls(intraOpThreads), 1, 4096));
+                reader.bool("model.memory.pattern", true));
         SpeculationSettings defaults = SpeculationSettings.DEFAULT;
         int minNgram = reader.integer("speculation.ngram.min", defaults.minNgram(), 1, 64);
         int maxNgram = reader.integer("speculation.ngram.max", defaults.maxNgram(), 1, 64);

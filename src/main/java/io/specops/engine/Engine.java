@@ -1,6 +1,5 @@
 package io.specops.engine;
 
-import io.specops.decoding.CallLimitedTarget;
 import io.specops.decoding.CombinedDrafter;
 import io.specops.decoding.Completion;
 import io.specops.decoding.Drafter;
@@ -9,7 +8,6 @@ import io.specops.decoding.PromptLookupDrafter;
 import io.specops.decoding.SamplingParams;
 import io.specops.decoding.SpeculationSettings;
 import io.specops.decoding.SpeculativeDecoder;
-import io.specops.decoding.TargetModel;
 import io.specops.decoding.TokenStreamListener;
 import io.specops.decoding.VerifyCost;
 import io.specops.model.LoadedModel;
@@ -38,9 +36,6 @@ public final class Engine implements AutoCloseable {
     private static final int CALIBRATION_CONTEXT_TOKENS = 64;
 
     private final LoadedModel model;
-    /** The model's target, running at most {@code model.max.concurrent.calls} forward calls at once. */
-    private final TargetModel target;
-
     private final VerifyCost verifyCost;
     private final NgramTable ngrams;
     private final DrafterMode defaultMode;
@@ -49,7 +44,6 @@ public final class Engine implements AutoCloseable {
 
     private Engine(LoadedModel model, EngineSettings settings, VerifyCost verifyCost) {
         this.model = model;
-        this.target = new CallLimitedTarget(model.target(), settings.session().maxConcurrentCalls());
         this.verifyCost = verifyCost;
         SpeculationSettings speculation = settings.speculation();
         this.ngramSettings = settings.ngrams();
@@ -91,7 +85,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private SpeculativeDecoder decoder(Drafter drafter, SpeculationSettings speculation) {
-        return new SpeculativeDecoder(target, model.tokenizer(), model.endTokenIds(), drafter, speculation, verifyCost);
+        return new SpeculativeDecoder(
+                model.target(), model.tokenizer(), model.endTokenIds(), drafter, speculation, verifyCost);
     }
 
     public int[] encode(String prompt) {
