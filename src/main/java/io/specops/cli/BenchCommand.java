@@ -9,8 +9,10 @@ import io.specops.bench.DecodingBenchmark.VerifyCostResult;
 import io.specops.bench.DecodingBenchmark.WorkloadResult;
 import io.specops.bench.KafkaBenchmark;
 import io.specops.bench.NgramBenchmark;
+import io.specops.bench.PathDrift;
 import io.specops.bench.Workload;
 import io.specops.bench.Workloads;
+import io.specops.decoding.SamplingParams;
 import io.specops.engine.Engine;
 import io.specops.engine.EngineSettings;
 import java.io.IOException;
@@ -32,6 +34,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Benchmark plain against speculative decoding on the bundled workloads.")
 final class BenchCommand implements Callable<Integer> {
+
+    /** Greedy, and the sampling settings the equality tests use. */
+    private static final List<SamplingParams> PATH_DRIFT_SAMPLINGS =
+            List.of(SamplingParams.GREEDY, new SamplingParams(1.0, 1.0, 0, 7), new SamplingParams(0.8, 0.9, 40, 1234));
 
     @Mixin
     EngineOptions engineOptions;
@@ -119,10 +125,16 @@ final class BenchCommand implements Callable<Integer> {
             VerifyCostResult cost = benchmark.verifyCost(engine.verifyCost().maxDraftTokens(), 30);
             LogitDriftResult drift =
                     benchmark.logitDrift(Workloads.storyOpeners().get(0), 256, 8);
+            List<PathDrift.Result> paths = new ArrayList<>();
+            List<int[]> openers = Workloads.openEnded(engine, maxTokens).prompts();
+            for (SamplingParams sampling : PATH_DRIFT_SAMPLINGS) {
+                paths.add(PathDrift.measure(engine, openers, maxTokens, sampling, settings.speculation()));
+            }
             Map<String, Object> machine = machine(engine);
             System.out.print(markdown(results, cost, machine)
-                    + markdown(drift, settings.speculation().tieMargin()));
-            write(results, cost, drift, machine);
+                    + markdown(drift, settings.speculation().tieMargin())
+                    + markdown(paths));
+            write(results, cost, drift, paths, machine);
         }
         if (chart != null) {
             drawChart();
@@ -222,8 +234,39 @@ final class BenchCommand implements Callable<Integer> {
                 tieMargin / drift.largestDifference());
     }
 
+    /**
+     * Plain against speculative runs over whole generations, logit row by logit row: the drift the
+     * tie guard must cover, and whether any output parted (sampled requests are not guarded).
+     */
+    static String markdown(List<PathDrift.Result> paths) {
+        StringBuilder out = new StringBuilder(String.format(
+                "%nSpeculative (prompt lookup) against plain runs of the open-ended prompts, at every position"
+                        + " where both have the same tokens so far:%n%n"
+                        + "| sampling | prompts | tokens | positions | largest logit drift | largest top-two gap drift"
+                        + " | closest top-two gap | tie replays | outputs differing |%n"
+                        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"));
+        for (PathDrift.Result r : paths) {
+            out.append(String.format(
+                    "| %s | %d | %d | %d | %.2g | %.2g | %.2g | %d | %d |%n",
+                    r.sampling(),
+                    r.prompts(),
+                    r.tokens(),
+                    r.positions(),
+                    r.largestDifference(),
+                    r.largestGapDrift(),
+                    r.closestGap(),
+                    r.tieReplays(),
+                    r.differingOutputs()));
+        }
+        return out.toString();
+    }
+
     private void write(
-            List<WorkloadResult> results, VerifyCostResult cost, LogitDriftResult drift, Map<String, Object> machine)
+            List<WorkloadResult> results,
+            VerifyCostResult cost,
+            LogitDriftResult drift,
+            List<PathDrift.Result> paths,
+            Map<String, Object> machine)
             throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("time", Instant.now().toString());
@@ -232,6 +275,7 @@ final class BenchCommand implements Callable<Integer> {
         report.put("workloads", results);
         report.put("verify_cost", cost);
         report.put("logit_drift", drift);
+        report.put("path_drift", paths);
         Files.createDirectories(outDirectory);
         Path file = outDirectory.resolve("decoding.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
