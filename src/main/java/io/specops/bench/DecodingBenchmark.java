@@ -162,9 +162,8 @@ public final class DecodingBenchmark {
             float[] logits = sequence.forward(ids, 0, promptIds.length, 1);
             for (int i = 0; i < tokens; i++) {
                 oneToken[i] = logits;
-                int best = argmax(logits, vocab);
-                ids[promptIds.length + i] = best;
-                closestGap = Math.min(closestGap, logits[best] - secondHighest(logits, best, vocab));
+                ids[promptIds.length + i] = LogitRows.highest(logits, -1);
+                closestGap = Math.min(closestGap, LogitRows.topTwoGap(logits));
                 if (i + 1 < tokens) {
                     logits = sequence.forward(ids, promptIds.length + i, 1, 1);
                 }
@@ -192,26 +191,6 @@ public final class DecodingBenchmark {
             }
         }
         return new LogitDriftResult(draftTokens, rows, differing, largest, closestGap);
-    }
-
-    private static int argmax(float[] logits, int vocab) {
-        int best = 0;
-        for (int j = 1; j < vocab; j++) {
-            if (logits[j] > logits[best]) {
-                best = j;
-            }
-        }
-        return best;
-    }
-
-    private static float secondHighest(float[] logits, int best, int vocab) {
-        float second = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < vocab; j++) {
-            if (j != best && logits[j] > second) {
-                second = logits[j];
-            }
-        }
-        return second;
     }
 
     public VerifyCostResult verifyCost(int maxDraftTokens, int costRounds) {

@@ -66,15 +66,12 @@ public final class PathDrift {
             target.rows.clear();
             Completion plainRun = plain.generate(request);
             Map<Integer, float[]> plainRows = new HashMap<>();
-            int[] plainTokens = new int[0];
             for (Row row : target.rows) {
                 plainRows.put(row.context.length, row.logits);
-                plainTokens = row.context.length > plainTokens.length ? row.context : plainTokens;
+                closestGap = Math.min(closestGap, LogitRows.topTwoGap(row.logits));
             }
-            for (float[] row : plainRows.values()) {
-                int best = argMax(row, -1);
-                closestGap = Math.min(closestGap, row[best] - row[argMax(row, best)]);
-            }
+            int[] plainTokens = Arrays.copyOf(prompt, prompt.length + plainRun.tokenIds().length);
+            System.arraycopy(plainRun.tokenIds(), 0, plainTokens, prompt.length, plainRun.tokenIds().length);
             target.rows.clear();
             Completion speculativeRun = speculative.generate(request);
             tokens += speculativeRun.stats().generatedTokens();
@@ -90,8 +87,8 @@ public final class PathDrift {
                 for (int id = 0; id < vocab; id++) {
                     largest = Math.max(largest, Math.abs(row.logits[id] - expected[id]));
                 }
-                int best = argMax(expected, -1);
-                int second = argMax(expected, best);
+                int best = LogitRows.highest(expected, -1);
+                int second = LogitRows.highest(expected, best);
                 double planned = expected[best] - expected[second];
                 gapDrift = Math.max(gapDrift, Math.abs(row.logits[best] - row.logits[second] - planned));
             }
@@ -121,17 +118,6 @@ public final class PathDrift {
                 drafter,
                 settings,
                 engine.verifyCost());
-    }
-
-    /** The highest entry of {@code row} other than {@code except}. */
-    private static int argMax(float[] row, int except) {
-        int best = except == 0 ? 1 : 0;
-        for (int id = 0; id < row.length; id++) {
-            if (id != except && row[id] > row[best]) {
-                best = id;
-            }
-        }
-        return best;
     }
 
     /** One logit row and the tokens that preceded its position. */
