@@ -51,7 +51,7 @@ public final class NgramBenchmark {
      * 2-core machine. These prompts are not in either workload, but the store learns their n-grams
      * too, so pass 1 starts from a store that knows some story text, not from none.
      */
-    static final int WARM_UP_ROUNDS = 3;
+    static final int WARM_UP_ROUNDS = 8;
 
     /** Story openers neither workload uses (the workloads take the first 20). */
     private static final List<String> WARM_UP_PROMPTS = Workloads.storyOpeners().subList(20, 30);
@@ -60,7 +60,12 @@ public final class NgramBenchmark {
     private static final String TEMPLATE = "Once upon a time, there was a little girl named Lily. She loved to play"
             + " outside in the park with her friends. One day, she saw a big red ball under a tree. ";
 
-    /** Figures of one decoding mode in one pass. */
+    /**
+     * Figures of one decoding mode in one pass.
+     *
+     * @param requestMillis each request's generation time, in the pass's prompt order, for finding
+     *     the requests that moved a pass's figure
+     */
     public record ModeResult(
             String drafter,
             int requests,
@@ -69,7 +74,12 @@ public final class NgramBenchmark {
             double tokensPerSecond,
             double acceptanceRate,
             double meanAcceptanceLength,
-            double draftShareOfTime) {}
+            double draftShareOfTime,
+            List<Double> requestMillis) {
+        public ModeResult {
+            requestMillis = List.copyOf(requestMillis);
+        }
+    }
 
     /**
      * @param speedupOverPlain the shared store's tokens/s over plain's, each from all the pass's
@@ -245,7 +255,9 @@ public final class NgramBenchmark {
         double accepted = 0;
         double steps = 0;
         double draftMillis = 0;
+        List<Double> requestMillis = new ArrayList<>();
         for (JsonNode record : records) {
+            requestMillis.add(record.path("total_ms").asDouble());
             tokens += record.path("generated_tokens").asDouble();
             millis += record.path("total_ms").asDouble();
             drafted += record.path("drafted_tokens").asDouble();
@@ -261,7 +273,8 @@ public final class NgramBenchmark {
                 tokens * 1000 / millis,
                 drafted == 0 ? 0 : accepted / drafted,
                 steps == 0 ? 1 : 1 + accepted / steps,
-                draftMillis / millis);
+                draftMillis / millis,
+                requestMillis);
     }
 
     static String markdown(List<PassResult> results) {

@@ -1,7 +1,8 @@
 package io.specops.decoding;
 
 /**
- * Chooses how many draft tokens the next verify step checks, for one request. Mutable.
+ * Chooses how many draft tokens the next verify step checks, for one request and one drafter.
+ * Mutable.
  *
  * <p>Acceptance is modelled as a per-token probability {@code a}: a draft of length {@code k} then
  * settles {@code 1 + a + ... + a^k} tokens in one target call that costs {@code c(k)} plain steps.

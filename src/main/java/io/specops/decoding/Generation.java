@@ -1,6 +1,7 @@
 package io.specops.decoding;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The mutable state of one request while it is decoded: its tokens, text, statistics and how it
@@ -11,7 +12,11 @@ final class Generation {
     final GenerationRequest request;
     final TokenHistory history;
     final Sampler sampler;
-    final DraftLengthPolicy policy;
+    /** One per drafter, in the decoder's order of preference. */
+    final List<DraftLengthPolicy> policies;
+    /** The policy of the drafter whose draft the current step verifies; null for a plain step. */
+    DraftLengthPolicy draftPolicy;
+
     final TextStream text;
     final StringBuilder output = new StringBuilder();
     /** Scratch for the next target call: the last accepted token, then the draft. */
@@ -57,12 +62,12 @@ final class Generation {
             int vocabSize,
             int contextLength,
             int[] endTokenIds,
-            DraftLengthPolicy policy,
+            List<DraftLengthPolicy> policies,
             int maxDraftTokens) {
         this.request = request;
         this.history = new TokenHistory(request.promptIds(), request.promptIds().length + request.maxTokens());
         this.sampler = new Sampler(request.sampling(), vocabSize);
-        this.policy = policy;
+        this.policies = policies;
         this.text = new TextStream(detokenizer, history, request.stopStrings());
         this.endTokenIds = endTokenIds;
         this.contextLength = contextLength;

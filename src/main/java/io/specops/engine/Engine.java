@@ -1,6 +1,5 @@
 package io.specops.engine;
 
-import io.specops.decoding.CombinedDrafter;
 import io.specops.decoding.Completion;
 import io.specops.decoding.Drafter;
 import io.specops.decoding.GenerationRequest;
@@ -51,12 +50,16 @@ public final class Engine implements AutoCloseable {
         this.defaultMode = speculation.enabled() ? ngramSettings.defaultMode() : DrafterMode.NONE;
         Drafter promptLookup = new PromptLookupDrafter(speculation.minNgram(), speculation.maxNgram());
         Drafter shared = new SharedNgramDrafter(ngrams, ngramSettings.minConfidence(), ngramSettings.minCount());
-        decoders.put(DrafterMode.NONE, decoder(Drafter.NONE, speculation.withEnabled(false)));
-        decoders.put(DrafterMode.PROMPT_LOOKUP, decoder(promptLookup, speculation.withEnabled(true)));
-        decoders.put(DrafterMode.SHARED_NGRAMS, decoder(shared, speculation.withEnabled(true)));
-        decoders.put(
-                DrafterMode.COMBINED,
-                decoder(new CombinedDrafter(shared, promptLookup), speculation.withEnabled(true)));
+        decoders.put(DrafterMode.NONE, decoder(List.of(Drafter.NONE), speculation.withEnabled(false)));
+        decoders.put(DrafterMode.PROMPT_LOOKUP, decoder(List.of(promptLookup), speculation.withEnabled(true)));
+        decoders.put(DrafterMode.SHARED_NGRAMS, decoder(List.of(shared), speculation.withEnabled(true)));
+        // The shared statistics first: they propose only continuations that held a majority after
+        // the same context in past requests, which on repeated work is nearly always right, while
+        // prompt lookup copies whatever followed an earlier occurrence of the suffix, right or not.
+        // On text the statistics have not seen they propose nothing and prompt lookup drafts. An
+        // earlier rule that let the longer of the two drafts win let prompt lookup's long wrong
+        // drafts through.
+        decoders.put(DrafterMode.COMBINED, decoder(List.of(shared, promptLookup), speculation.withEnabled(true)));
     }
 
     public static Engine start(EngineSettings settings) {
@@ -84,9 +87,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private SpeculativeDecoder decoder(Drafter drafter, SpeculationSettings speculation) {
+    private SpeculativeDecoder decoder(List<Drafter> drafters, SpeculationSettings speculation) {
         return new SpeculativeDecoder(
-                model.target(), model.tokenizer(), model.endTokenIds(), drafter, speculation, verifyCost);
+                model.target(), model.tokenizer(), model.endTokenIds(), drafters, speculation, verifyCost);
     }
 
     public int[] encode(String prompt) {

@@ -118,4 +118,39 @@ class SpeculativeDecoderTest {
         assertThat(streamed.toString()).isEqualTo(completion.text());
         assertThat(count[0]).isEqualTo(120);
     }
+
+    @Test
+    void a_drafter_that_keeps_failing_gives_way_to_the_next_one_without_shortening_its_drafts() {
+        // Drafts a token the target never chooses next, every time it is asked.
+        Drafter wrong = (history, max, draft) -> {
+            draft[0] = (ScriptedTargetModel.next(history.get(history.length() - 1)) + 1) % ScriptedTargetModel.VOCAB;
+            return 1;
+        };
+        // Drafts exactly what the target writes.
+        Drafter right = (history, max, draft) -> {
+            int last = history.get(history.length() - 1);
+            for (int i = 0; i < max; i++) {
+                last = ScriptedTargetModel.next(last);
+                draft[i] = last;
+            }
+            return max;
+        };
+        SpeculationSettings settings = SpeculationSettings.DEFAULT.withDraft(16, true);
+        ScriptedTargetModel target = new ScriptedTargetModel(512);
+        SpeculativeDecoder decoder = new SpeculativeDecoder(
+                target,
+                ScriptedTargetModel.TEXT,
+                new int[0],
+                List.of(wrong, right),
+                settings,
+                VerifyCost.linear(16, 0.05));
+
+        Completion completion = decoder.generate(GenerationRequest.greedy(PROMPT, 200));
+
+        assertThat(completion.tokenIds()).containsExactly(expected(4, 200));
+        // One estimate for both drafters would take the first drafter's rejections as evidence
+        // against drafting at all and decode the 200 tokens one call at a time
+        // (200 calls when both drafters shared one policy). The first drafter still probes now and then.
+        assertThat(target.calls).isLessThan(60);
+    }
 }
