@@ -26,9 +26,14 @@ final class EngineOptions {
     Map<String, String> settings = new LinkedHashMap<>();
 
     SpecOpsConfig config() {
+        return config(model);
+    }
+
+    /** The settings as {@link #config()} reads them, but for the model in {@code modelDirectory}. */
+    SpecOpsConfig config(Path modelDirectory) {
         Map<String, String> flags = new LinkedHashMap<>(settings);
-        if (model != null) {
-            flags.put("model.dir", model.toString());
+        if (modelDirectory != null) {
+            flags.put("model.dir", modelDirectory.toString());
         }
         if (threads != null) {
             flags.put("model.intra.op.threads", threads.toString());

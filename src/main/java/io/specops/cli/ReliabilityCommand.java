@@ -93,9 +93,16 @@ final class ReliabilityCommand implements Callable<Integer> {
 
     @Option(
             names = "--long-prompts-per-worker",
-            defaultValue = "256",
+            defaultValue = "16",
             description = "Generations at once on each worker of the long-generation cases (2 workers).")
     int longPromptsPerWorker;
+
+    @Option(
+            names = "--long-model",
+            defaultValue = "src/test/resources/models/tiny-random-llama-fp16",
+            description = "Model of the long-generation cases (default: ${DEFAULT-VALUE}: its random weights never"
+                    + " end a generation early, so each runs to the 2048-token context).")
+    Path longModel;
 
     @Option(names = "--burst-prompts", defaultValue = "2000", description = "Prompts of the burst case, sent at once.")
     int burstPrompts;
@@ -192,17 +199,20 @@ final class ReliabilityCommand implements Callable<Integer> {
                         if (defaults) {
                             kafkaSettings.putAll(LongGenerationCase.KAFKA_DEFAULTS);
                         }
-                        yield LongGenerationCase.run(
-                                bootstrap,
-                                engine,
-                                run.resolve(name),
-                                new LongGenerationCase.Settings(
-                                        defaults ? "kafka-defaults" : "worker-settings",
-                                        seed,
-                                        2,
-                                        longPromptsPerWorker,
-                                        2048,
-                                        kafkaSettings));
+                        try (Engine longEngine =
+                                Engine.start(engineOptions.config(longModel).engine())) {
+                            yield LongGenerationCase.run(
+                                    bootstrap,
+                                    longEngine,
+                                    run.resolve(name),
+                                    new LongGenerationCase.Settings(
+                                            defaults ? "kafka-defaults" : "worker-settings",
+                                            seed,
+                                            2,
+                                            longPromptsPerWorker,
+                                            2048,
+                                            kafkaSettings));
+                        }
                     }
                     case "burst" ->
                         BurstCase.run(

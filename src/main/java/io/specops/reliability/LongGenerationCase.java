@@ -20,11 +20,15 @@ import java.util.TreeMap;
 /**
  * Case 5: generations that last about a minute each, on a group that has settled, must cause no
  * rebalance: the stream thread hands every prompt to the decoding threads and goes on polling, so
- * no Kafka timeout may notice how long a generation takes. The 260K-parameter model's context of
- * 512 tokens ends a generation within a second when it runs alone, so a generation is stretched the
- * way a loaded worker stretches it: many generation threads per worker, all busy at once, sharing
- * the machine's cores. Run once with the worker's Kafka settings and, for contrast, once with
- * {@link #KAFKA_DEFAULTS}.
+ * no Kafka timeout may notice how long a generation takes. The workers run the engine's model, with
+ * plain decoding (the slowest way the worker decodes). No model here takes a minute over one
+ * generation alone, so a generation is stretched the way a loaded worker stretches it: several
+ * generation threads per worker, all busy at once, sharing the machine's cores. The long version
+ * uses the random-weight test model, whose generations never end early and run to its 2048-token
+ * context; the bundled stories model ends its stories within 500 tokens, and it would take
+ * hundreds of threads per worker, which starve the stream thread of the CPU it needs to take on
+ * prompts. Run once with the worker's Kafka settings and, for contrast, once with {@link
+ * #KAFKA_DEFAULTS}.
  */
 public final class LongGenerationCase {
 
@@ -71,11 +75,15 @@ public final class LongGenerationCase {
         CaseTopics topics = CaseTopics.of("long-" + settings.label() + "-" + settings.seed());
         topics.create(bootstrapServers, Map.of());
         int count = settings.workers() * settings.promptsPerWorker();
-        List<PromptSpec> prompts = Driver.prompts(topics.prefix(), settings.seed(), count, settings.maxTokens());
+        List<PromptSpec> prompts =
+                Driver.prompts(topics.prefix(), settings.seed(), count, settings.maxTokens()).stream()
+                        .map(prompt -> prompt.withDrafter("none"))
+                        .toList();
         Map<String, String> workerSettings = new TreeMap<>(topics.workerSettings());
         // Keys land unevenly on partitions: room for every prompt on one worker (up to the setting's
         // limit of 256), so that none waits for a decoding thread.
         workerSettings.put("worker.generation.threads", Integer.toString(Math.min(256, count)));
+        workerSettings.put("model.dir", engine.modelDirectory().toAbsolutePath().toString());
         workerSettings.put("limits.max.tokens", Integer.toString(Math.max(2048, settings.maxTokens())));
         workerSettings.putAll(settings.workerSettings());
         List<String> lines = new ArrayList<>();
