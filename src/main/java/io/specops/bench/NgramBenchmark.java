@@ -127,22 +127,25 @@ public final class NgramBenchmark {
             for (String opener : Workloads.storyOpeners().subList(10, 20)) {
                 templated.add(TEMPLATE + opener);
             }
-            try (WorkerProcess worker = benchmark.startWorker("ngram-bench-worker-1");
+            String first = "ngram-bench-worker-1";
+            try (WorkerProcess worker = benchmark.startWorker(first);
                     SpecOpsClient client = new SpecOpsClient(kafka.bootstrapServers())) {
-                warmUp(client, worker, maxTokens);
+                Serving serving = new Serving(client, worker, benchmark.logFile(first));
+                warmUp(serving, maxTokens);
                 for (int pass = 1; pass <= passes; pass++) {
                     System.err.printf("pass %d on worker process %d%n", pass, worker.pid());
-                    results.add(runPass(client, pass, "repeated", repeated, maxTokens, false));
-                    results.add(runPass(client, pass, "templated", templated, maxTokens, false));
+                    results.add(runPass(serving, pass, "repeated", repeated, maxTokens, false));
+                    results.add(runPass(serving, pass, "templated", templated, maxTokens, false));
                 }
             }
             String restarted = "ngram-bench-worker-2";
             try (WorkerProcess worker = benchmark.startWorker(restarted);
                     SpecOpsClient client = new SpecOpsClient(kafka.bootstrapServers())) {
                 System.err.printf("restarted: worker process %d with an empty state directory%n", worker.pid());
-                warmUp(client, worker, maxTokens);
-                results.add(runPass(client, passes + 1, "repeated", repeated, maxTokens, true));
-                results.add(runPass(client, passes + 1, "templated", templated, maxTokens, true));
+                Serving serving = new Serving(client, worker, benchmark.logFile(restarted));
+                warmUp(serving, maxTokens);
+                results.add(runPass(serving, passes + 1, "repeated", repeated, maxTokens, true));
+                results.add(runPass(serving, passes + 1, "templated", templated, maxTokens, true));
                 benchmark.restoreLines(restarted).forEach(System.err::println);
             }
         }
@@ -164,11 +167,44 @@ public final class NgramBenchmark {
                 + markdown(results);
     }
 
-    private static void warmUp(SpecOpsClient client, WorkerProcess worker, int maxTokens)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private static void warmUp(Serving serving, int maxTokens)
+            throws InterruptedException, ExecutionException, TimeoutException, IOException {
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
-            System.err.printf("warm-up round %d on worker process %d%n", round, worker.pid());
-            runPass(client, -round, "warm-up", WARM_UP_PROMPTS, maxTokens, false);
+            System.err.printf(
+                    "warm-up round %d on worker process %d%n",
+                    round, serving.worker().pid());
+            runPass(serving, -round, "warm-up", WARM_UP_PROMPTS, maxTokens, false);
+        }
+    }
+
+    /** The worker process a pass's requests go to, and its log for when it dies. */
+    private record Serving(SpecOpsClient client, WorkerProcess worker, Path log) {
+
+        /**
+         * Sends one prompt and returns its metrics record. Fails at once, with the end of the worker's
+         * log, if the worker process exits first (a setting it refuses, say), instead of waiting out
+         * the two minutes a request may take.
+         */
+        JsonNode answer(PromptSpec spec)
+                throws InterruptedException, ExecutionException, TimeoutException, IOException {
+            CompletionHandle handle = client.submit(spec);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (true) {
+                try {
+                    return handle.metrics().get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (!worker.alive()) {
+                        List<String> lines = Files.readAllLines(log);
+                        throw new IllegalStateException("worker process " + worker.pid() + " exited with code "
+                                + worker.exitCode().orElse(-1) + " before answering; the end of its log " + log
+                                + ":\n"
+                                + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
@@ -190,19 +226,23 @@ public final class NgramBenchmark {
         Map<String, String> settings = new HashMap<>(baseSettings);
         settings.put("worker.id", workerId);
         settings.put("worker.state.dir", work.resolve(workerId).toString());
-        return WorkerProcess.start(bootstrapServers, settings, work.resolve(workerId + ".log"));
+        return WorkerProcess.start(bootstrapServers, settings, logFile(workerId));
+    }
+
+    private Path logFile(String workerId) {
+        return work.resolve(workerId + ".log");
     }
 
     /** The worker's log lines saying how long restoring each store partition took. */
     private List<String> restoreLines(String workerId) throws IOException {
-        try (var lines = Files.lines(work.resolve(workerId + ".log"))) {
+        try (var lines = Files.lines(logFile(workerId))) {
             return lines.filter(line -> line.contains("Restored store")).toList();
         }
     }
 
     private static PassResult runPass(
-            SpecOpsClient client, int pass, String workload, List<String> prompts, int maxTokens, boolean restarted)
-            throws InterruptedException, ExecutionException, TimeoutException {
+            Serving serving, int pass, String workload, List<String> prompts, int maxTokens, boolean restarted)
+            throws InterruptedException, ExecutionException, TimeoutException, IOException {
         Map<String, List<JsonNode>> byMode = new LinkedHashMap<>();
         for (String mode : MODES) {
             byMode.put(mode, new ArrayList<>());
@@ -212,8 +252,7 @@ public final class NgramBenchmark {
                 PromptSpec spec = PromptSpec.of(prompts.get(i), maxTokens)
                         .withSession(workload + "-pass-" + pass + "-" + i + "-" + mode)
                         .withDrafter(mode);
-                CompletionHandle handle = client.submit(spec);
-                byMode.get(mode).add(handle.metrics().get(2, TimeUnit.MINUTES));
+                byMode.get(mode).add(serving.answer(spec));
             }
         }
         List<ModeResult> modes = new ArrayList<>();
