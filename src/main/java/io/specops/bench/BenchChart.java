@@ -104,7 +104,11 @@ public final class BenchChart {
                 drawBar(g, centre - barWidth - 4, barWidth, bar.plainTokensPerSecond(), top, PLAIN);
                 drawBar(g, centre + 4, barWidth, bar.speculativeTokensPerSecond(), top, SPECULATIVE);
                 g.setColor(Color.BLACK);
-                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+                // Long workload names shrink to fit their group rather than run into the next one.
+                int size = 16;
+                do {
+                    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size--));
+                } while (size > 8 && g.getFontMetrics().stringWidth(bar.workload()) > groupWidth - 8);
                 centred(g, bar.workload(), centre, HEIGHT - BOTTOM + 28);
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
                 double speedup = bar.speculativeTokensPerSecond() / bar.plainTokensPerSecond();

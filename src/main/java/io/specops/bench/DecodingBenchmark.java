@@ -91,8 +91,7 @@ public final class DecodingBenchmark {
             Totals plainRound = new Totals();
             Totals speculativeRound = new Totals();
             for (int i = 0; i < workload.prompts().size(); i++) {
-                GenerationRequest request =
-                        GenerationRequest.greedy(workload.prompts().get(i), workload.maxTokens());
+                GenerationRequest request = workload.request(i);
                 boolean plainFirst = (i + round) % 2 == 0;
                 Completion first = generate(request, !plainFirst);
                 Completion second = generate(request, plainFirst);
@@ -201,8 +200,7 @@ public final class DecodingBenchmark {
     private void warmUp(Workload workload) {
         int count = Math.min(3, workload.prompts().size());
         for (int i = 0; i < count; i++) {
-            GenerationRequest request =
-                    GenerationRequest.greedy(workload.prompts().get(i), workload.maxTokens());
+            GenerationRequest request = workload.request(i);
             generate(request, false);
             generate(request, true);
         }

@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
     private static final List<SamplingParams> PATH_DRIFT_SAMPLINGS =
             List.of(SamplingParams.GREEDY, new SamplingParams(1.0, 1.0, 0, 7), new SamplingParams(0.8, 0.9, 40, 1234));
 
+    /** How the {@code -sampled} workloads sample: temperature 1 over the whole vocabulary. */
+    private static final SamplingParams SAMPLED_WORKLOADS = new SamplingParams(1.0, 1.0, 0, 7);
+
     @Mixin
     EngineOptions engineOptions;
 
@@ -51,8 +54,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Tokens per generation (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--workload", description = "Workloads to run: input-grounded, open-ended, golden (default: all).")
-    List<String> workloads = new ArrayList<>(List.of("input-grounded", "open-ended", "golden"));
+    @Option(
+            names = "--workload",
+            description = "Workloads to run: input-grounded, open-ended, golden, input-grounded-sampled,"
+                    + " open-ended-sampled (default: all).")
+    List<String> workloads = new ArrayList<>(
+            List.of("input-grounded", "open-ended", "golden", "input-grounded-sampled", "open-ended-sampled"));
 
     @Option(names = "--out", defaultValue = "target/bench", description = "Directory for the JSON report.")
     Path outDirectory;
@@ -112,10 +119,15 @@ final class BenchCommand implements Callable<Integer> {
                     case "input-grounded" -> Workloads.inputGrounded(engine, maxTokens);
                     case "open-ended" -> Workloads.openEnded(engine, maxTokens);
                     case "golden" -> Workloads.golden(engine, maxTokens);
+                    case "input-grounded-sampled" ->
+                        Workloads.inputGrounded(engine, maxTokens).sampled(SAMPLED_WORKLOADS);
+                    case "open-ended-sampled" ->
+                        Workloads.openEnded(engine, maxTokens).sampled(SAMPLED_WORKLOADS);
                     default ->
                         throw new picocli.CommandLine.ParameterException(
                                 new picocli.CommandLine(this),
-                                "unknown workload '" + name + "'; choose input-grounded, open-ended or golden");
+                                "unknown workload '" + name + "'; choose input-grounded, open-ended, golden,"
+                                        + " input-grounded-sampled or open-ended-sampled");
                 };
                 System.err.printf(
                         "running %s (%d prompts x %d rounds)%n",

@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>{@code speculation.max.draft.tokens} (32): longest draft per verify step
  *   <li>{@code speculation.ngram.min}, {@code speculation.ngram.max} (1, 4): suffix lengths prompt lookup matches
  *   <li>{@code speculation.adaptive} (true): draft length from acceptance so far and the measured cost
- *   <li>{@code speculation.min.expected.speedup} (1.05): draft only when expected to gain this much
+ *   <li>{@code speculation.min.expected.speedup} (1.3): draft only when expected to gain this much
  *   <li>{@code speculation.prior.acceptance} (0.5): per-token acceptance assumed at a request's start
  *   <li>{@code speculation.tie.margin} (1e-4): choices closer than this, in logits, are recomputed
  *       the way plain decoding computes them, so a near-tie cannot part the two

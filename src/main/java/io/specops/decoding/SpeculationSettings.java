@@ -33,13 +33,20 @@ public record SpeculationSettings(
      * raised it to about 18. The draft-length policy still picks shorter drafts where acceptance so
      * far or the measured verify cost calls for them.
      *
+     * <p>Drafts only where the policy expects 1.3 times a plain step's tokens per unit of cost. Its
+     * cost model, c(k) measured on one call in a tight loop, leaves out what a real verify step
+     * adds, so at 1.05 it kept drafting on sampled requests whose drafts were rarely accepted: in one
+     * {@code bench} run, temperature 1 with prompt lookup ran at 0.89x plain (open-ended) and 0.91x
+     * (input-grounded), against 0.98x and 1.01x at 1.3, while greedy kept its speedups (1.50x and
+     * 2.72x at 1.05, 1.48x and 2.72x at 1.3).
+     *
      * <p>A tie margin of 1e-4: on stories260k, over whole greedy generations of {@code bench}'s 30
      * open-ended prompts, the gap between the two highest logits moved by at most 2.2e-5 between a
      * speculative and a plain run (largest single-logit drift 2.6e-5), while no gap fell below
      * 1e-4. So the guard covers about four times the drift seen and almost never runs ({@code bench}
      * prints the drift and the replays).
      */
-    public static final SpeculationSettings DEFAULT = new SpeculationSettings(true, 32, 1, 4, true, 1.05, 0.5, 1e-4);
+    public static final SpeculationSettings DEFAULT = new SpeculationSettings(true, 32, 1, 4, true, 1.3, 0.5, 1e-4);
 
     public static final SpeculationSettings OFF = DEFAULT.withEnabled(false);
 

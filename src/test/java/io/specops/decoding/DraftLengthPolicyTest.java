@@ -19,7 +19,7 @@ class DraftLengthPolicyTest {
 
     @Test
     void stops_drafting_when_drafts_are_rejected_then_probes_again_later() {
-        DraftLengthPolicy policy = new DraftLengthPolicy(SpeculationSettings.DEFAULT, VerifyCost.linear(16, 0.2));
+        DraftLengthPolicy policy = new DraftLengthPolicy(SpeculationSettings.DEFAULT, VerifyCost.linear(16, 0.1));
         for (int i = 0; i < 20; i++) {
             policy.onVerified(2, 0);
         }

@@ -108,17 +108,19 @@ class SpeculativeEqualsPlainTest {
      * A real near-tie: after this prompt, plain greedy decoding's generated token 111 wins by 7.6e-6
      * (16.121744 against 16.121737), less than verify passes' rounding moves logits on this model.
      * Without the tie guard the speculative run takes the other token there and writes another
-     * story; with it, the choice is made from logits computed the plain way.
+     * story; with it, the choice is made from logits computed the plain way. Whether the tie flips
+     * depends on the drafts before it, so the runs draft as freely as the defaults once did
+     * (drafting wherever a gain of 5% is expected), a schedule under which it does.
      */
     @Test
     void the_tie_guard_keeps_a_real_near_tie_on_plain_decodings_side() {
         String prompt = "One morning, the farmer found an egg in the barn. Mia saw a shiny car.";
+        SpeculationSettings eager = new SpeculationSettings(true, 32, 1, 4, true, 1.05, 0.5, 1e-4);
         try (Engine engine = TestModels.engine(TestModels.stories(), SpeculationSettings.DEFAULT)) {
             GenerationRequest request = GenerationRequest.greedy(engine.encode(prompt), 300);
             Completion plain = engine.generate(request, false, TokenStreamListener.IGNORE);
-            Completion guarded = decoder(engine, SpeculationSettings.DEFAULT).generate(request);
-            Completion unguarded = decoder(engine, SpeculationSettings.DEFAULT.withTieMargin(0))
-                    .generate(request);
+            Completion guarded = decoder(engine, eager).generate(request);
+            Completion unguarded = decoder(engine, eager.withTieMargin(0)).generate(request);
 
             assertThat(guarded.tokenIds()).containsExactly(plain.tokenIds());
             assertThat(guarded.stats().tieReplays()).isPositive();
