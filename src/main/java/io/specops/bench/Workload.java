@@ -3,6 +3,7 @@ package io.specops.bench;
 import io.specops.decoding.GenerationRequest;
 import io.specops.decoding.SamplingParams;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A named set of prompts (as token ids) run with the same settings.
@@ -24,7 +25,7 @@ public record Workload(String name, String description, List<int[]> prompts, int
     public Workload sampled(SamplingParams params) {
         return new Workload(
                 name + "-sampled",
-                description + String.format(", sampled at temperature %.1f", params.temperature()),
+                description + String.format(Locale.ROOT, ", sampled at temperature %.1f", params.temperature()),
                 prompts,
                 maxTokens,
                 params);
