@@ -46,9 +46,9 @@ public final class NgramBenchmark {
     /**
      * Untimed rounds over {@link #WARM_UP_PROMPTS} in every mode before pass 1 and before the pass
      * after the restart (a new worker process), so that neither also times the JIT compiling the
-     * decode path. They do not make the passes level: with them,
-     * plain tokens/s still rose from about 1400 in pass 2 to 1700-2400 in later passes in runs on the
-     * 2-core machine. These prompts are not in either workload, but the store learns their n-grams
+     * decode path. They do not make the passes level: with three rounds, plain tokens/s still rose
+     * from about 1400 in pass 2 to 1700-2400 in later passes in runs on the 2-core machine, and eight
+     * did no better in a 4-pass comparison; the README's runs used eight. These prompts are not in either workload, but the store learns their n-grams
      * too, so pass 1 starts from a store that knows some story text, not from none.
      */
     static final int WARM_UP_ROUNDS = 8;
