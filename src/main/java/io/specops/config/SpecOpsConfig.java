@@ -5,6 +5,7 @@ import io.specops.engine.DrafterMode;
 import io.specops.engine.EngineSettings;
 import io.specops.engine.NgramSettings;
 import io.specops.model.SessionSettings;
+import io.specops.ngram.NgramTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Map;
  *   <li>{@code speculation.drafter} (combined): none, prompt_lookup, shared_ngrams or combined, for
  *       requests that do not choose
  *   <li>{@code ngram.order} (16): context tokens per n-gram of the shared statistics
+ *   <li>{@code ngram.long.order} (32): a longer context kept as well and consulted first; 0 for none
  *   <li>{@code ngram.max.continuations} (8), {@code ngram.max.contexts.per.partition} (200000): bounds
  *   <li>{@code ngram.min.confidence} (0.5), {@code ngram.min.count} (1): when a shared n-gram is drafted
  *   <li>{@code speculation.calibration.rounds} (5): rounds of the start-up verify-cost measurement;
@@ -88,9 +90,17 @@ public record SpecOpsConfig(EngineSettings engine, WorkerConfig worker) {
                 "speculation.drafter",
                 defaults.defaultMode().wireName(),
                 List.of("none", "prompt_lookup", "shared_ngrams", "combined"));
+        int order = reader.integer("ngram.order", defaults.order(), 1, 16);
+        int longOrder = reader.integer("ngram.long.order", defaults.longOrder(), 0, NgramTable.MAX_ORDER);
+        if (longOrder != 0 && longOrder <= order) {
+            reader.problem(
+                    "ngram.long.order (" + longOrder + ") must be 0 or greater than ngram.order (" + order + ")");
+            longOrder = 0;
+        }
         return new NgramSettings(
                 DrafterMode.fromWireName(mode),
-                reader.integer("ngram.order", defaults.order(), 1, 16),
+                order,
+                longOrder,
                 reader.integer("ngram.max.continuations", defaults.maxContinuations(), 1, 1024),
                 reader.integer("ngram.max.contexts.per.partition", defaults.maxContextsPerPartition(), 1, 1 << 26),
                 reader.decimal("ngram.min.confidence", defaults.minConfidence(), 0.0, 1.0),

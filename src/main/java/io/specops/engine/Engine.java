@@ -46,7 +46,7 @@ public final class Engine implements AutoCloseable {
         this.verifyCost = verifyCost;
         SpeculationSettings speculation = settings.speculation();
         this.ngramSettings = settings.ngrams();
-        this.ngrams = new NgramTable(ngramSettings.order());
+        this.ngrams = new NgramTable(ngramSettings.orders());
         this.defaultMode = speculation.enabled() ? ngramSettings.defaultMode() : DrafterMode.NONE;
         Drafter promptLookup = new PromptLookupDrafter(speculation.minNgram(), speculation.maxNgram());
         Drafter shared = new SharedNgramDrafter(ngrams, ngramSettings.minConfidence(), ngramSettings.minCount());

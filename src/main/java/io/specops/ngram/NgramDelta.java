@@ -8,14 +8,19 @@ public final class NgramDelta {
 
     private NgramDelta() {}
 
-    /** Every context of {@code order} tokens in {@code tokens[0, length)} with the token that followed it. */
-    public static Map<ByteKey, NgramCounts> of(int[] tokens, int length, int order, int capacity) {
+    /**
+     * Every context of each length in {@code orders} in {@code tokens[0, length)}, with the token
+     * that followed it.
+     */
+    public static Map<ByteKey, NgramCounts> of(int[] tokens, int length, int[] orders, int capacity) {
         Map<ByteKey, NgramCounts> delta = new LinkedHashMap<>();
-        for (int position = order; position < length; position++) {
-            int from = position - order;
-            long hash = NgramContext.hash(tokens, from, order);
-            NgramCounts one = NgramCounts.single(hash, tokens[position]);
-            delta.merge(new ByteKey(NgramContext.key(tokens, from, order)), one, (a, b) -> a.merge(b, capacity));
+        for (int order : orders) {
+            for (int position = order; position < length; position++) {
+                int from = position - order;
+                long hash = NgramContext.hash(tokens, from, order);
+                NgramCounts one = NgramCounts.single(hash, tokens[position]);
+                delta.merge(new ByteKey(NgramContext.key(tokens, from, order)), one, (a, b) -> a.merge(b, capacity));
+            }
         }
         return delta;
     }

@@ -412,14 +412,14 @@ final class PromptProcessor implements Processor<byte[], byte[], byte[], byte[]>
         expired.forEach(answered::delete);
     }
 
-    /** Adds what this request teaches the shared n-gram statistics (every context of prompt plus output). */
+    /** Adds what this request teaches the shared n-gram statistics (every context of prompt plus output, of each length). */
     private void collectNgramDelta(PromptRequest request, Completion completion) {
         int[] prompt = request.promptIds();
         int[] output = completion.tokenIds();
         int[] sequence = Arrays.copyOf(prompt, prompt.length + output.length);
         System.arraycopy(output, 0, sequence, prompt.length, output.length);
         int capacity = settings.ngrams().maxContinuations();
-        NgramDelta.of(sequence, sequence.length, settings.ngrams().order(), capacity)
+        NgramDelta.of(sequence, sequence.length, settings.ngrams().orders(), capacity)
                 .forEach((key, counts) -> pendingDeltas.merge(key, counts, (a, b) -> a.merge(b, capacity)));
         if (pendingDeltas.size() >= MAX_PENDING_CONTEXTS) {
             forwardNgramDeltas();

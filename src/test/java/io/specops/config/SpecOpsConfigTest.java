@@ -89,4 +89,19 @@ class SpecOpsConfigTest {
                         e -> assertThat(e.problems())
                                 .containsExactly("metrics.lag.interval.ms must be in [100, 3600000] but was 10"));
     }
+
+    @Test
+    void the_long_ngram_context_is_longer_than_the_short_one_or_off() {
+        assertThat(SpecOpsConfig.from(Map.of()).engine().ngrams().orders()).containsExactly(32, 16);
+        assertThat(SpecOpsConfig.from(Map.of("ngram.long.order", "0"))
+                        .engine()
+                        .ngrams()
+                        .orders())
+                .containsExactly(16);
+        assertThatThrownBy(() -> SpecOpsConfig.from(Map.of("ngram.order", "8", "ngram.long.order", "8")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("ngram.long.order (8) must be 0 or greater than ngram.order (8)"));
+    }
 }
