@@ -67,10 +67,22 @@ public final class DecodingBenchmark {
         }
     }
 
-    public record VerifyCostResult(int contextTokens, int rounds, double oneTokenMillis, double[] relativeCost) {
+    /**
+     * @param oneTokenMillis the fitted line's one-token time
+     * @param fastestRelative per {@code k}, its fastest round over the fastest one-token round
+     * @param relativeCost per {@code k}, the fitted line's c(k), as the engine uses it
+     */
+    public record VerifyCostResult(
+            int contextTokens, int rounds, double oneTokenMillis, double[] fastestRelative, double[] relativeCost) {
 
         public VerifyCostResult {
+            fastestRelative = fastestRelative.clone();
             relativeCost = relativeCost.clone();
+        }
+
+        @Override
+        public double[] fastestRelative() {
+            return fastestRelative.clone();
         }
 
         @Override
@@ -193,8 +205,14 @@ public final class DecodingBenchmark {
     }
 
     public VerifyCostResult verifyCost(int maxDraftTokens, int costRounds) {
-        VerifyCost cost = VerifyCost.measure(engine.model().target(), maxDraftTokens, VERIFY_COST_CONTEXT, costRounds);
-        return new VerifyCostResult(VERIFY_COST_CONTEXT, costRounds, cost.oneTokenNanos() / 1e6, cost.toArray());
+        long[][] nanos = VerifyCost.time(engine.model().target(), maxDraftTokens, VERIFY_COST_CONTEXT, costRounds);
+        VerifyCost cost = VerifyCost.fromTimings(nanos);
+        return new VerifyCostResult(
+                VERIFY_COST_CONTEXT,
+                costRounds,
+                cost.oneTokenNanos() / 1e6,
+                VerifyCost.fastestRelative(nanos),
+                cost.toArray());
     }
 
     private void warmUp(Workload workload) {

@@ -36,12 +36,17 @@ public final class VerifyCost {
         return new VerifyCost(costs, Double.NaN);
     }
 
+    /** {@link #time}, then {@link #fromTimings}. */
+    public static VerifyCost measure(TargetModel model, int maxDraftTokens, int contextTokens, int rounds) {
+        return fromTimings(time(model, maxDraftTokens, contextTokens, rounds));
+    }
+
     /**
      * Times {@code forward(k + 1 tokens)} plus the rollback of {@code k} of them against a one-token
      * step on a {@code contextTokens}-token cache, interleaving all {@code k} in each of
-     * {@code rounds} rounds; see {@link #fromTimings} for how the rounds become {@code c(k)}.
+     * {@code rounds} rounds. Returns {@code nanos[k][round]}.
      */
-    public static VerifyCost measure(TargetModel model, int maxDraftTokens, int contextTokens, int rounds) {
+    public static long[][] time(TargetModel model, int maxDraftTokens, int contextTokens, int rounds) {
         int[] tokens = new int[contextTokens + maxDraftTokens + 1];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = 3 + (i * 7) % Math.max(1, model.vocabSize() - 3);
@@ -61,57 +66,76 @@ public final class VerifyCost {
                 }
             }
         }
-        return fromTimings(nanos);
+        return nanos;
     }
 
     /**
      * {@code c(k)} from {@code nanos[k][round]}, the time of a {@code (k + 1)}-token step in each
-     * round: each {@code k}'s fastest round over the fastest one-token round, at least 1, then the
-     * closest non-decreasing sequence in the least-squares sense (pool adjacent violators).
+     * round: each {@code k}'s fastest round, a straight line {@code t(k) = t(0) + slope * k} through
+     * those by the Theil-Sen estimator (the median of the slopes between every two {@code k}, and the
+     * median intercept under it), and {@code c(k) = t(k) / t(0)}.
      *
      * <p>Other work on the machine only ever adds time to a call, so a shape's fastest round is the
-     * least disturbed estimate of its own cost. A median of a few rounds still follows a burst of load
-     * that covers most of them, and a running maximum then carries that one slow shape to every longer
-     * draft: one start-up of {@code bench --ngrams} on a 2-core machine busy with other work measured
-     * c(8) = 1.36 and c(9..16) = 2.32 that way, and its drafts stayed near 8 tokens for the engine's
-     * life (mean acceptance length 6.7 instead of 10.7).
+     * least disturbed estimate of its own cost; a shape slowed in all its rounds is one point among
+     * {@code maxDraftTokens + 1}, which the medians pass over, and that holds for the one-token shape
+     * too. The earlier rule, each {@code k}'s fastest round over the fastest one-token round made
+     * non-decreasing, left every point to its own few rounds and divided them all by one shape's:
+     * over eight start-ups of {@code generate --prompt "Once upon a time" --max-tokens 1} (5 rounds,
+     * the {@code Verify cost} line of its log) on the 2-core machine it gave c(16) = 1.16 to 1.70
+     * and c(32) = 1.22 to 2.58, against 1.59 to 1.78 and 2.18 to 2.56 for the line in start-ups
+     * alternating with those. Draft lengths follow c(k), so they moved from start to start with it.
+     * A line is what the runtime's cost looks like here: each draft token adds about 5% of a
+     * one-token call on stories260k, out to 64 draft tokens.
      */
-    static VerifyCost fromTimings(long[][] nanos) {
-        double base = min(nanos[0]);
-        double[] relative = new double[nanos.length];
-        relative[0] = 1.0;
-        for (int k = 1; k < nanos.length; k++) {
-            relative[k] = Math.max(1.0, min(nanos[k]) / base);
+    public static VerifyCost fromTimings(long[][] nanos) {
+        int shapes = nanos.length;
+        double[] fastest = fastestRounds(nanos);
+        double[] slopes = new double[shapes * (shapes - 1) / 2];
+        int pairs = 0;
+        for (int i = 0; i < shapes; i++) {
+            for (int j = i + 1; j < shapes; j++) {
+                slopes[pairs++] = (fastest[j] - fastest[i]) / (j - i);
+            }
         }
-        poolAdjacentViolators(relative, 1);
+        double slope = Math.max(0.0, median(slopes));
+        double[] intercepts = new double[shapes];
+        for (int k = 0; k < shapes; k++) {
+            intercepts[k] = fastest[k] - slope * k;
+        }
+        double base = median(intercepts);
+        if (!(base > 0)) {
+            base = fastest[0];
+        }
+        double[] relative = new double[shapes];
+        for (int k = 0; k < shapes; k++) {
+            relative[k] = 1.0 + slope * k / base;
+        }
         return new VerifyCost(relative, base);
     }
 
-    /** Replaces {@code values[from..]} by the closest non-decreasing sequence, in place. */
-    private static void poolAdjacentViolators(double[] values, int from) {
-        int count = values.length - from;
-        double[] blockMean = new double[count];
-        int[] blockSize = new int[count];
-        int blocks = 0;
-        for (int i = from; i < values.length; i++) {
-            blockMean[blocks] = values[i];
-            blockSize[blocks] = 1;
-            blocks++;
-            while (blocks > 1 && blockMean[blocks - 2] > blockMean[blocks - 1]) {
-                int merged = blockSize[blocks - 2] + blockSize[blocks - 1];
-                blockMean[blocks - 2] =
-                        (blockMean[blocks - 2] * blockSize[blocks - 2] + blockMean[blocks - 1] * blockSize[blocks - 1])
-                                / merged;
-                blockSize[blocks - 2] = merged;
-                blocks--;
-            }
+    /** Each {@code k}'s fastest round over the fastest one-token round: the points the line is fitted to. */
+    public static double[] fastestRelative(long[][] nanos) {
+        double[] fastest = fastestRounds(nanos);
+        double base = fastest[0];
+        for (int k = 0; k < fastest.length; k++) {
+            fastest[k] /= base;
         }
-        int i = from;
-        for (int block = 0; block < blocks; block++) {
-            for (int j = 0; j < blockSize[block]; j++) {
-                values[i++] = blockMean[block];
-            }
+        return fastest;
+    }
+
+    private static double[] fastestRounds(long[][] nanos) {
+        double[] fastest = new double[nanos.length];
+        for (int k = 0; k < nanos.length; k++) {
+            fastest[k] = min(nanos[k]);
         }
+        return fastest;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     public double oneTokenNanos() {
