@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Repeated and templated work through a real broker: the same prompts come back pass after pass
@@ -113,6 +114,15 @@ public final class NgramBenchmark {
     public static String runAll(Map<String, String> settings, int passes, int maxTokens, Path outDirectory)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         Path work = Files.createTempDirectory("spec-ops-ngram-bench");
+        try {
+            return runIn(work, settings, passes, maxTokens, outDirectory);
+        } finally {
+            PathUtils.deleteDirectory(work);
+        }
+    }
+
+    private static String runIn(Path work, Map<String, String> settings, int passes, int maxTokens, Path outDirectory)
+            throws IOException, InterruptedException, ExecutionException, TimeoutException {
         List<PassResult> results = new ArrayList<>();
         String loadAtStart = loadAverage();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {

@@ -11,7 +11,6 @@ import io.specops.kafka.EmbeddedKafka;
 import io.specops.streams.TopicSetup;
 import io.specops.streams.Topics;
 import io.specops.streams.Worker;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 printSummary(out, rows);
             }
         } finally {
-            deleteRecursively(workDirectory);
+            PathUtils.deleteDirectory(workDirectory);
         }
         return 0;
     }
@@ -122,17 +122,6 @@ final class DemoCommand implements Callable<Integer> {
                     m.path("mean_acceptance_length").asDouble(),
                     m.path("time_to_first_token_ms").asDouble(),
                     rows.get(i).firstChunkMillis());
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
