@@ -66,6 +66,7 @@ public final class NgramBenchmark {
      *
      * @param requestMillis each request's generation time, in the pass's prompt order, for finding
      *     the requests that moved a pass's figure
+     * @param requestDraftMillis each request's time in the drafters, in the same order
      */
     public record ModeResult(
             String drafter,
@@ -76,9 +77,11 @@ public final class NgramBenchmark {
             double acceptanceRate,
             double meanAcceptanceLength,
             double draftShareOfTime,
-            List<Double> requestMillis) {
+            List<Double> requestMillis,
+            List<Double> requestDraftMillis) {
         public ModeResult {
             requestMillis = List.copyOf(requestMillis);
+            requestDraftMillis = List.copyOf(requestDraftMillis);
         }
     }
 
@@ -305,8 +308,10 @@ public final class NgramBenchmark {
         double steps = 0;
         double draftMillis = 0;
         List<Double> requestMillis = new ArrayList<>();
+        List<Double> requestDraftMillis = new ArrayList<>();
         for (JsonNode record : records) {
             requestMillis.add(record.path("total_ms").asDouble());
+            requestDraftMillis.add(record.path("draft_ms").asDouble());
             tokens += record.path("generated_tokens").asDouble();
             millis += record.path("total_ms").asDouble();
             drafted += record.path("drafted_tokens").asDouble();
@@ -323,7 +328,8 @@ public final class NgramBenchmark {
                 drafted == 0 ? 0 : accepted / drafted,
                 steps == 0 ? 1 : 1 + accepted / steps,
                 draftMillis / millis,
-                requestMillis);
+                requestMillis,
+                requestDraftMillis);
     }
 
     static String markdown(List<PassResult> results) {
