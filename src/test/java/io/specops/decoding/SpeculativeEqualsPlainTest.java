@@ -87,17 +87,8 @@ class SpeculativeEqualsPlainTest {
                         Completion speculative = decoder(engine, settings).generate(request);
                         drafted += speculative.stats().draftedTokens();
                         accepted += speculative.stats().acceptedTokens();
-                        if (!Arrays.equals(plain.tokenIds(), speculative.tokenIds())
-                                || plain.finishReason() != speculative.finishReason()
-                                || !plain.text().equals(speculative.text())) {
-                            mismatches.add(String.format(
-                                    "%s / %s / '%s': plain %s, speculative %s",
-                                    sampling,
-                                    settings,
-                                    prompt,
-                                    Arrays.toString(plain.tokenIds()),
-                                    Arrays.toString(speculative.tokenIds())));
-                        }
+                        noteMismatch(
+                                mismatches, sampling + " / " + settings + " / '" + prompt + "'", plain, speculative);
                     }
                 }
             }
@@ -132,16 +123,7 @@ class SpeculativeEqualsPlainTest {
                     Completion combined = engine.generate(request, DrafterMode.COMBINED, TokenStreamListener.IGNORE);
                     drafted += combined.stats().draftedTokens();
                     accepted += combined.stats().acceptedTokens();
-                    if (!Arrays.equals(plain.tokenIds(), combined.tokenIds())
-                            || plain.finishReason() != combined.finishReason()
-                            || !plain.text().equals(combined.text())) {
-                        mismatches.add(String.format(
-                                "%s / '%s': plain %s, combined %s",
-                                sampling,
-                                prompt,
-                                Arrays.toString(plain.tokenIds()),
-                                Arrays.toString(combined.tokenIds())));
-                    }
+                    noteMismatch(mismatches, sampling + " / '" + prompt + "'", plain, combined);
                 }
             }
         }
@@ -150,6 +132,16 @@ class SpeculativeEqualsPlainTest {
         // over these 150 requests; with the store left empty, prompt lookup alone drafts far fewer.
         assertThat(drafted).isGreaterThan(3_000);
         assertThat(accepted).isGreaterThan(1_500);
+    }
+
+    /** Adds a line to {@code mismatches} if {@code speculative} differs from {@code plain} in tokens, text or ending. */
+    private static void noteMismatch(List<String> mismatches, String run, Completion plain, Completion speculative) {
+        if (!Arrays.equals(plain.tokenIds(), speculative.tokenIds())
+                || plain.finishReason() != speculative.finishReason()
+                || !plain.text().equals(speculative.text())) {
+            mismatches.add(run + ": plain " + Arrays.toString(plain.tokenIds()) + ", speculative "
+                    + Arrays.toString(speculative.tokenIds()));
+        }
     }
 
     /** Loads the store with each prompt's greedy and one sampled continuation, merged as the aggregation merges. */
