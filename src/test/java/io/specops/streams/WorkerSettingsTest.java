@@ -7,6 +7,7 @@ import io.specops.config.SpecOpsConfig;
 import io.specops.config.WorkerConfig;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,20 @@ class WorkerSettingsTest {
         assertThat(properties.get("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(properties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
         assertThat(properties.get("consumer.max.poll.interval.ms")).isEqualTo(300_000);
+    }
+
+    @Test
+    void prompts_are_fetched_without_delay_and_n_gram_updates_with_fewer_empty_fetches() {
+        StreamsConfig streams = new StreamsConfig(Worker.streamsProperties(config(Map.of())));
+        assertThat(streams.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo(10);
+        assertThat(streams.getGlobalConsumerConfigs("client").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo(500);
+
+        StreamsConfig overridden = new StreamsConfig(
+                Worker.streamsProperties(config(Map.of("kafka.global.consumer.fetch.max.wait.ms", "50"))));
+        assertThat(overridden.getGlobalConsumerConfigs("client").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
+                .isEqualTo("50");
     }
 
     @Test
