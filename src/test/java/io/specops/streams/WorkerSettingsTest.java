@@ -33,7 +33,7 @@ class WorkerSettingsTest {
         assertThat(streams.getMainConsumerConfigs("group", "client", 0).get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
                 .isEqualTo(10);
         assertThat(streams.getGlobalConsumerConfigs("client").get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))
-                .isEqualTo(500);
+                .isEqualTo(100);
 
         StreamsConfig overridden = new StreamsConfig(
                 Worker.streamsProperties(config(Map.of("kafka.global.consumer.fetch.max.wait.ms", "50"))));
