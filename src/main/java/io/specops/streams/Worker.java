@@ -141,9 +141,11 @@ public final class Worker implements AutoCloseable {
      *   <li>{@code global.consumer.fetch.max.wait.ms} 100: the global consumer only feeds the shared
      *       n-gram table, which may lag a tenth of a second without harm (a request's statistics
      *       already wait {@code worker.ngram.flush.ms} before they are sent). With one idle worker on
-     *       an embedded broker, the broker took 20% of a core at 10 ms, 9% at 100 and 6% at 500; but
-     *       restoring the global store waits out one fetch per partition, so at 500 the six
-     *       partitions of {@code bench --ngrams} took 3.9 s to restore instead of 1.7.
+     *       an embedded broker, the broker took 20% of a core at 10 ms, 7-9% at 100 and 6-7% at 500
+     *       ({@code scripts/idle-fetch-cpu.sh}); but restoring the global store waits out one fetch
+     *       per partition, so at 500 the six partitions of {@code bench --ngrams} took 3.9 s to
+     *       restore instead of 1.7 (its restore lines, with {@code --set
+     *       kafka.global.consumer.fetch.max.wait.ms=500}).
      *   <li>{@code session.timeout.ms} 10000 (Kafka's default is 45000): a crashed worker's partitions,
      *       and the prompts in flight on them, move to another worker after about ten seconds
      *       instead of 45; heartbeats come from the consumer's own thread, so long generations do not
